@@ -1,0 +1,59 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+CHROMIUM ?= /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate setup seed messages makemessages lint format check serve clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled catalogues are committed; recompile them when gettext is on the machine.
+messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v0; \
+	else echo "msgfmt not found: using the committed .mo catalogues"; fi
+
+makemessages: install
+	$(PY) manage.py makemessages -l es -l fr -l en --ignore=.venv --ignore=tests --no-obsolete
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+setup: migrate
+	$(PY) manage.py setup_workspace
+
+seed: setup
+	$(PY) manage.py seed_demo
+
+serve: install
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+run: messages seed serve
+
+test: install messages
+	@test -x $(CHROMIUM) || echo "Chromium not found at $(CHROMIUM): the browser journeys (tests/e2e) are skipped. Install it with: apt-get install chromium"
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles test-db.sqlite3* .pytest_cache

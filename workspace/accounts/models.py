@@ -1,0 +1,123 @@
+"""Members of the workspace.
+
+A member's role is the group they belong to (Coordinators, Participants or one of the nine
+"Focal points · <CODE>" groups); the focal-point group also says which government they belong
+to. Nothing else records roles, so the groups that Wagtail's page permissions read can never
+drift from what the site believes. Language and time-zone preferences live on Wagtail's own
+UserProfile, which the admin already reads.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+COORDINATORS_GROUP = "Coordinators"
+PARTICIPANTS_GROUP = "Participants"
+FOCAL_POINTS_GROUP_PREFIX = "Focal points · "
+
+
+def focal_points_group_name(government_code):
+    return f"{FOCAL_POINTS_GROUP_PREFIX}{government_code}"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        FOCAL_POINT = "focal_point", _("Focal point")
+        PARTICIPANT = "participant", _("Participant")
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @cached_property
+    def group_names(self):
+        return {group.name for group in self.groups.all()}
+
+    @property
+    def government_code(self):
+        """The government a focal point belongs to, read from their focal-point group."""
+        for name in self.group_names:
+            if name.startswith(FOCAL_POINTS_GROUP_PREFIX):
+                return name.removeprefix(FOCAL_POINTS_GROUP_PREFIX)
+        return None
+
+    @property
+    def role(self):
+        if COORDINATORS_GROUP in self.group_names:
+            return self.Role.COORDINATOR
+        if self.government_code:
+            return self.Role.FOCAL_POINT
+        return self.Role.PARTICIPANT
+
+    @property
+    def is_coordinator(self):
+        return self.role == self.Role.COORDINATOR
+
+    def get_role_display(self):
+        return self.Role(self.role).label
+
+    @cached_property
+    def profile(self):
+        """Wagtail's profile, or None: reading a preference must not write a row."""
+        from wagtail.users.models import UserProfile
+
+        try:
+            return self.wagtail_userprofile
+        except UserProfile.DoesNotExist:
+            return None
+
+    @property
+    def time_zone(self):
+        """The zone times are shown in: the member's choice, else their government's."""
+        from workspace.site.reference import GOVERNMENTS_BY_CODE
+
+        if self.profile and self.profile.current_time_zone:
+            return self.profile.current_time_zone
+        government = GOVERNMENTS_BY_CODE.get(self.government_code)
+        return government.time_zone if government else settings.WORKSPACE_DEFAULT_TIME_ZONE
+
+    @property
+    def preferred_language(self):
+        return (self.profile and self.profile.preferred_language) or None

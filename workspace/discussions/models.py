@@ -1,0 +1,1 @@
+# Threads, comments, flags and moderation arrive with the live-discussions issue.

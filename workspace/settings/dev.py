@@ -1,0 +1,6 @@
+"""Local development: debug on, everything else from base.py's zero-config defaults."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
