@@ -40,9 +40,7 @@ def check_member(*, email, role, government_code, password, language):
             % {"code": government_code, "codes": ", ".join(GOVERNMENTS_BY_CODE)}
         )
     if language and language not in LANGUAGE_CODES:
-        raise ValidationError(
-            _("Unknown language “%(language)s”: use es, en or fr.") % {"language": language}
-        )
+        raise ValidationError(_("Unknown language “%(language)s”: use es, en or fr.") % {"language": language})
     if password is not None:
         try:
             validate_password(password, user=User(email=email))
@@ -51,8 +49,7 @@ def check_member(*, email, role, government_code, password, language):
     group_name = _group_name_for(role, government_code)
     if not Group.objects.filter(name=group_name).exists():
         raise ValidationError(
-            _("The group “%(group)s” does not exist: run “manage.py setup_workspace” first.")
-            % {"group": group_name}
+            _("The group “%(group)s” does not exist: run “manage.py setup_workspace” first.") % {"group": group_name}
         )
 
 
@@ -85,9 +82,7 @@ def add_member(
     User = get_user_model()
     email = (email or "").strip().lower()
     government_code = (government_code or "").strip().upper() or None
-    check_member(
-        email=email, role=role, government_code=government_code, password=password, language=language
-    )
+    check_member(email=email, role=role, government_code=government_code, password=password, language=language)
     user = User.objects.create_user(
         email=email,
         password=password,

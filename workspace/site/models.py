@@ -117,11 +117,7 @@ class GovernmentPage(Page):
         super().clean()
         if self.code not in GOVERNMENTS_BY_CODE:
             raise ValidationError({"code": _("Unknown government code.")})
-        duplicate = (
-            GovernmentPage.objects.filter(code=self.code, locale_id=self.locale_id)
-            .exclude(pk=self.pk)
-            .exists()
-        )
+        duplicate = GovernmentPage.objects.filter(code=self.code, locale_id=self.locale_id).exclude(pk=self.pk).exists()
         if duplicate:
             raise ValidationError({"code": _("This government already has a page in this language.")})
 

@@ -143,8 +143,7 @@ PILLARS = (
         {
             "es": "Preparación y respuesta ante flujos migratorios extraordinarios: albergues, "
             "protocolos y coordinación.",
-            "en": "Preparedness and response to extraordinary migration flows: shelters, "
-            "protocols and coordination.",
+            "en": "Preparedness and response to extraordinary migration flows: shelters, protocols and coordination.",
             "fr": "Préparation et réponse aux flux migratoires exceptionnels : hébergement, "
             "protocoles et coordination.",
         },

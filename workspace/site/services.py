@@ -11,9 +11,7 @@ def member_home_context(user, *, locale):
     government = None
     if user.government_code:
         government = GovernmentPage.objects.live().filter(code=user.government_code, locale=locale).first()
-    reviews = (
-        TaskState.objects.reviewable_by(user).select_related("workflow_state").order_by("-started_at")[:10]
-    )
+    reviews = TaskState.objects.reviewable_by(user).select_related("workflow_state").order_by("-started_at")[:10]
     drafts = (
         Page.objects.filter(owner=user, has_unpublished_changes=True)
         .select_related("locale")

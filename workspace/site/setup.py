@@ -136,9 +136,9 @@ def setup_workspace():
         _ensure_translation(home, locale, title=HOME["title"][code], intro=HOME["intro"][code])
         for _model, slug, titles in SECTIONS:
             _ensure_translation(sections[slug], locale, title=titles[code])
-        for page, pillar in zip(pillars, PILLARS):
+        for page, pillar in zip(pillars, PILLARS, strict=True):
             _ensure_translation(page, locale, title=pillar.names[code], description=pillar.descriptions[code])
-        for page, government in zip(governments, GOVERNMENTS):
+        for page, government in zip(governments, GOVERNMENTS, strict=True):
             _ensure_translation(page, locale, title=government.names[code], capital=government.capital[code])
 
     homes = list(HomePage.objects.filter(translation_key=home.translation_key))

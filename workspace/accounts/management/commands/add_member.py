@@ -30,8 +30,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password-stdin",
             action="store_true",
-            help="read the password from standard input (otherwise the account has none "
-            "until a password reset)",
+            help="read the password from standard input (otherwise the account has none until a password reset)",
         )
 
     def handle(self, *args, **options):

@@ -9,9 +9,7 @@ class Command(BaseCommand):
     help = "Add realistic demo data (idempotent) and print the demo sign-ins. Local demos only."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--force", action="store_true", help="run even with DEBUG off (never in production)"
-        )
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off (never in production)")
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
