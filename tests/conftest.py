@@ -1,0 +1,43 @@
+import pytest
+
+from tests.factories import make_member
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the workspace structure once; each `db` test then runs in a rolled-back transaction."""
+    from workspace.site.setup import setup_workspace
+
+    with django_db_blocker.unblock():
+        setup_workspace()
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_member("coordinator")
+
+
+@pytest.fixture
+def participant(db):
+    return make_member("participant")
+
+
+@pytest.fixture
+def focal_point_gt(db):
+    return make_member("focal_point", government_code="GT")
+
+
+@pytest.fixture
+def focal_point_hn(db):
+    return make_member("focal_point", government_code="HN")
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given member."""
+
+    def sign_in(member):
+        client.force_login(member)
+        return client
+
+    return sign_in
