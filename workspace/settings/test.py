@@ -4,6 +4,8 @@ The test database needs a file name (not :memory:) so that the browser tests' AS
 which runs in another process, sees the same data.
 """
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
@@ -15,4 +17,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # One file per test run (so parallel runs don't share it), inherited by the live server's
+    # child process through the environment.
+    os.environ.setdefault("WORKSPACE_TEST_DB", str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3"))
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["WORKSPACE_TEST_DB"]}
