@@ -189,6 +189,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A signed-in member sent to the sign-in page (e.g. a participant opening /admin/) must see it,
+# with an explanation, instead of bouncing back to the page that refused them: a redirect loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 # Membership is by invitation only: the adapter closes public signup while this is False.
 ACCOUNT_SIGNUP_ENABLED = False
 # allauth's defaults (login failures per account and IP, password reset, …) stay on; they are
