@@ -1,6 +1,16 @@
+import time
 import zoneinfo
+from urllib.parse import urlencode
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class MemberTimeZoneMiddleware:
@@ -18,4 +28,61 @@ class MemberTimeZoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class CoordinatorMFAMiddleware:
+    """Coordinators and superusers must enrol in two-factor authentication before the admin.
+
+    allauth offers MFA but has no "required for this group"; this is that rule. The MFA pages
+    themselves and sign-out stay reachable so the member can enrol.
+    """
+
+    protected_prefixes = ("/admin/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path_info.startswith(self.protected_prefixes)
+            and (user.is_superuser or user.is_coordinator)
+            and not is_mfa_enabled(user)
+        ):
+            messages.warning(
+                request,
+                _("Coordinators protect their account with two-factor authentication. Set it up to continue."),
+            )
+            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """End a session after SESSION_IDLE_TIMEOUT without activity or SESSION_ABSOLUTE_LIFETIME in all.
+
+    Django's own expiry is one of the two; this middleware adds the other without writing the
+    session on every request (the last-seen time is refreshed at most once a minute).
+    """
+
+    refresh_every = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault("workspace_started_at", now)
+            seen = session.get("workspace_seen_at", now)
+            if now - started > settings.SESSION_ABSOLUTE_LIFETIME or now - seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("Your session has ended. Please sign in again."))
+                return redirect_to_login(request.get_full_path())
+            if now - seen >= self.refresh_every or "workspace_seen_at" not in session:
+                session["workspace_seen_at"] = now
         return self.get_response(request)

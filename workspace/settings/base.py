@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "channels",
     "django_filters",
     "django_htmx",
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "workspace.site.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "workspace.accounts.middleware.SessionLifetimeMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -200,8 +203,13 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Regional workspace"
 
+# Sessions end after 12 hours in all, or 2 hours without activity (SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_ABSOLUTE_LIFETIME = SESSION_COOKIE_AGE
+SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", 2 * 60 * 60))
+USERSESSIONS_TRACK_ACTIVITY = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
