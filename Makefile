@@ -19,7 +19,8 @@ install: $(VENV)/.installed
 
 # Compiled catalogues are committed; recompile them when gettext is on the machine.
 messages: install
-	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v0; \
+	@if ! ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then echo "No translation catalogues yet."; \
+	elif command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v0; \
 	else echo "msgfmt not found: using the committed .mo catalogues"; fi
 
 makemessages: install

@@ -19,8 +19,10 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/invitations/", include("workspace.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", site_views.switch_language, name="set_language"),
+    path("discussions/", include("workspace.discussions.urls")),
 ]
 
 if settings.DEBUG:

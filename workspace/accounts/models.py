@@ -7,10 +7,14 @@ drift from what the site believes. Language and time-zone preferences live on Wa
 UserProfile, which the admin already reads.
 """
 
+import hashlib
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -121,3 +125,62 @@ class User(AbstractUser):
     @property
     def preferred_language(self):
         return (self.profile and self.profile.preferred_language) or None
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A coordinator's invitation to join the workspace with a role (and a government).
+
+    Only a SHA-256 hash of the link's token is stored, so the table cannot be used to sign up.
+    """
+
+    VALID_FOR = timedelta(days=7)
+
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=User.Role.choices)
+    government_code = models.CharField(_("government"), max_length=2, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, default="es")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_usable(self):
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return _("accepted")
+        if self.revoked_at:
+            return _("revoked")
+        if self.expires_at <= timezone.now():
+            return _("expired")
+        return _("pending")

@@ -30,6 +30,7 @@ from .models import (
     HomePage,
     PillarIndexPage,
     PillarPage,
+    TargetPopulation,
 )
 from .reference import GOVERNMENTS, PILLARS
 
@@ -90,6 +91,41 @@ FOCAL_POINT_COLLECTION_PERMISSIONS = (
     "wagtailimages.change_image",
     "wagtailimages.choose_image",
 )
+# The managed list of target populations: (slug, Spanish, English, French). Coordinators edit it
+# afterwards as a snippet; setup only adds the rows that are missing.
+TARGET_POPULATIONS = (
+    ("returnees", "Personas retornadas", "Returnees", "Personnes de retour"),
+    ("migrants-in-transit", "Personas migrantes en tránsito", "Migrants in transit", "Migrants en transit"),
+    (
+        "unaccompanied-children",
+        "Niñas, niños y adolescentes no acompañados",
+        "Unaccompanied children and adolescents",
+        "Enfants et adolescents non accompagnés",
+    ),
+    ("host-communities", "Comunidades de acogida", "Host communities", "Communautés d'accueil"),
+    ("migrant-workers", "Personas trabajadoras migrantes", "Migrant workers", "Travailleurs migrants"),
+    (
+        "trafficking-survivors",
+        "Sobrevivientes de trata de personas",
+        "Survivors of human trafficking",
+        "Survivants de la traite des personnes",
+    ),
+    (
+        "at-risk-of-irregular-migration",
+        "Personas en riesgo de migración irregular",
+        "People at risk of irregular migration",
+        "Personnes exposées à la migration irrégulière",
+    ),
+    ("displaced-persons", "Personas desplazadas", "Displaced persons", "Personnes déplacées"),
+    ("public-officials", "Personal de instituciones públicas", "Public officials", "Agents de la fonction publique"),
+    ("diaspora", "Diáspora", "Diaspora", "Diaspora"),
+)
+COORDINATOR_MODEL_PERMISSIONS = (
+    "site.add_targetpopulation",
+    "site.change_targetpopulation",
+    "site.delete_targetpopulation",
+)
+
 COORDINATOR_COLLECTION_PERMISSIONS = FOCAL_POINT_COLLECTION_PERMISSIONS + (
     "wagtaildocs.delete_document",
     "wagtailimages.delete_image",
@@ -147,6 +183,7 @@ def setup_workspace():
 
     _ensure_groups_and_permissions()
     _ensure_review_workflow()
+    _ensure_target_populations()
     return home
 
 
@@ -207,11 +244,15 @@ def _ensure_groups_and_permissions():
     access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
 
     coordinators, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
-    coordinators.permissions.add(access_admin)
+    coordinators.permissions.add(access_admin, *_model_permissions("accounts", "invitation", ("add", "change", "view")))
     for codename in COORDINATOR_PAGE_PERMISSIONS:
         _grant_page(coordinators, root_page, codename)
     for name in COORDINATOR_COLLECTION_PERMISSIONS:
         _grant_collection(coordinators, root_collection, name)
+
+    for name in COORDINATOR_MODEL_PERMISSIONS:
+        app_label, codename = name.split(".")
+        coordinators.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
     Group.objects.get_or_create(name=PARTICIPANTS_GROUP)
 
@@ -224,6 +265,12 @@ def _ensure_groups_and_permissions():
         collection = _ensure_collection(root_collection, government.names[DEFAULT_LANGUAGE])
         for name in FOCAL_POINT_COLLECTION_PERMISSIONS:
             _grant_collection(group, collection, name)
+
+
+def _model_permissions(app_label, model, actions):
+    return Permission.objects.filter(
+        content_type__app_label=app_label, codename__in=[f"{action}_{model}" for action in actions]
+    )
 
 
 def _grant_page(group, page, codename):
@@ -240,6 +287,13 @@ def _grant_collection(group, collection, name):
 def _ensure_collection(root, name):
     existing = root.get_children().filter(name=name).first()
     return existing or root.add_child(instance=Collection(name=name))
+
+
+def _ensure_target_populations():
+    for order, (slug, name_es, name_en, name_fr) in enumerate(TARGET_POPULATIONS):
+        TargetPopulation.objects.get_or_create(
+            slug=slug, defaults={"name_es": name_es, "name_en": name_en, "name_fr": name_fr, "sort_order": order}
+        )
 
 
 def _ensure_review_workflow():

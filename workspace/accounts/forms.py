@@ -1,0 +1,17 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from workspace.site.reference import GOVERNMENTS
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=get_user_model().Role.choices)
+    government_code = forms.ChoiceField(
+        label=_("Government (focal points only)"),
+        required=False,
+        choices=[("", "—")] + [(government.code, government.names["en"]) for government in GOVERNMENTS],
+    )
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
