@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 COORDINATORS_GROUP = "Coordinators"
 PARTICIPANTS_GROUP = "Participants"
@@ -51,9 +52,9 @@ class UserManager(BaseUserManager):
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        COORDINATOR = "coordinator", _("Coordinator")
-        FOCAL_POINT = "focal_point", _("Focal point")
-        PARTICIPANT = "participant", _("Participant")
+        COORDINATOR = "coordinator", pgettext_lazy("member role", "Coordinator")
+        FOCAL_POINT = "focal_point", pgettext_lazy("member role", "Focal point")
+        PARTICIPANT = "participant", pgettext_lazy("member role", "Participant")
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
