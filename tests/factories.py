@@ -2,6 +2,16 @@
 
 import itertools
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from allauth.mfa.utils import decrypt
+
 from workspace.accounts.services import add_member
 from workspace.site.models import GovernmentPage
 
@@ -9,9 +19,10 @@ PASSWORD = "correct-horse-battery-42"
 _sequence = itertools.count(1)
 
 
-def make_member(role, *, government_code=None, password=PASSWORD, language=None, **names):
+def make_member(role, *, government_code=None, password=PASSWORD, language=None, mfa=None, **names):
+    """A member made through add_member; coordinators are enrolled in TOTP unless mfa=False."""
     number = next(_sequence)
-    return add_member(
+    member = add_member(
         email=f"{role.replace('_', '.')}{number}@example.org",
         role=role,
         government_code=government_code,
@@ -20,6 +31,21 @@ def make_member(role, *, government_code=None, password=PASSWORD, language=None,
         first_name=names.get("first_name", f"Member{number}"),
         last_name=names.get("last_name", role.title()),
     )
+    if mfa if mfa is not None else role == "coordinator":
+        enrol_totp(member)
+    return member
+
+
+def enrol_totp(member):
+    TOTP.activate(member, generate_totp_secret())
+
+
+def current_totp_code(member):
+    """The code an authenticator app would show the member right now."""
+    authenticator = Authenticator.objects.get(user=member, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    counter = list(yield_hotp_counters_from_time())[len(list(yield_hotp_counters_from_time())) // 2]
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def government_page(code, language="es"):
