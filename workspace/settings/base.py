@@ -199,11 +199,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 # Membership is by invitation only: the adapter closes public signup while this is False.
 ACCOUNT_SIGNUP_ENABLED = False
-# allauth's defaults (login failures per account and IP, password reset, …) stay on; they are
-# counted in the cache, which is Redis whenever REDIS_URL is set, so all processes share them.
-ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
-}
+# allauth's default rate limits stay on (failed logins: 10/minute per IP and 5 per 5 minutes per
+# account, not reset by a successful login; password resets; signups). They are counted in the
+# cache, which is Redis whenever REDIS_URL is set, so every process shares them.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Regional workspace"
 
