@@ -152,3 +152,22 @@ def test_bad_invitation_input_is_a_form_error(client_for, coordinator):
     assert response.status_code == 200
     assert "form-errors" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_every_invitation_step_is_in_the_audit_log(client, coordinator, invite, django_capture_on_commit_callbacks):
+    from wagtail.models import ModelLogEntry
+
+    from workspace.accounts.services import resend_invitation
+
+    invitation, _ = invite()
+    with django_capture_on_commit_callbacks(execute=True):
+        resend_invitation(invitation=invitation, by=coordinator)
+    sign_up(client, link_in(mail.outbox[-1]))
+    entries = ModelLogEntry.objects.filter(object_id=str(invitation.pk)).order_by("timestamp", "pk")
+    assert [entry.action for entry in entries] == [
+        "workspace.invitation.send",
+        "workspace.invitation.resend",
+        "workspace.invitation.accept",
+    ]
+    assert entries[0].user_id == coordinator.pk
+    assert entries[0].data["email"] == "nueva@example.org"

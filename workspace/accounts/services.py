@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 from wagtail.users.models import UserProfile
 
 from workspace.site.reference import GOVERNMENTS_BY_CODE
@@ -140,6 +141,7 @@ def invite_member(*, email, role, government_code=None, language="es", invited_b
     )
     token = _issue_token(invitation)
     invitation.save()
+    _log_invitation(invitation, "workspace.invitation.send", invited_by)
     transaction.on_commit(lambda: _send_invitation(invitation, token))
     return invitation
 
@@ -151,15 +153,18 @@ def resend_invitation(*, invitation, by):
         raise ValidationError(_("This invitation was already accepted or revoked."))
     token = _issue_token(invitation)
     invitation.save(update_fields=["token_hash", "expires_at"])
+    _log_invitation(invitation, "workspace.invitation.resend", by)
     transaction.on_commit(lambda: _send_invitation(invitation, token))
     return invitation
 
 
+@transaction.atomic
 def revoke_invitation(*, invitation, by):
     if invitation.accepted_at:
         raise ValidationError(_("This invitation was already accepted."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    _log_invitation(invitation, "workspace.invitation.revoke", by)
     return invitation
 
 
@@ -186,6 +191,17 @@ def accept_invitation(*, invitation, user):
         language=invitation.language,
     )
     EmailAddress.objects.filter(user=user, email__iexact=invitation.email).update(verified=True, primary=True)
+    _log_invitation(invitation, "workspace.invitation.accept", user)
+
+
+def _log_invitation(invitation, action, user):
+    """Wagtail's audit log, in the same transaction as the change it records."""
+    log(
+        instance=invitation,
+        action=action,
+        user=user,
+        data={"email": invitation.email, "role": invitation.role, "government": invitation.government_code},
+    )
 
 
 def _issue_token(invitation):
