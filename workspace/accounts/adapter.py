@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .models import Invitation
+from .security import security_event
 
 INVITATION_SESSION_KEY = "workspace_invitation_id"
 
@@ -30,6 +31,14 @@ class AccountAdapter(DefaultAccountAdapter):
                 _("Use the address the invitation was sent to: %(email)s.") % {"email": invitation.email}
             )
         return email
+
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            login = credentials.get("email") or credentials.get("username") or ""
+            security_event("login_rate_limited", request=request, login=str(login).lower()[:254])
+            raise
 
     def save_user(self, request, user, form, commit=True):
         from .services import accept_invitation

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "workspace.accounts"
     label = "accounts"
     verbose_name = _("Members")
+
+    def ready(self):
+        from . import security  # noqa: F401  (connects the failed-login logger)
