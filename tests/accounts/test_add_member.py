@@ -10,6 +10,18 @@ GOOD_PASSWORD = "lempira-volcán-2026"
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english_commands(settings):
+    settings.LANGUAGE_CODE = "en"  # management commands speak the default language
+
+
+def test_messages_are_translated_for_spanish_operators(monkeypatch, settings):
+    settings.LANGUAGE_CODE = "es"
+    code, _, stderr = add_member_cli(monkeypatch, "nuevo@example.org", "--role", "focal_point")
+    assert code == 2
+    assert "gobierno" in stderr
+
+
 def add_member_cli(monkeypatch, *args, stdin=""):
     """Run `manage.py add_member …` exactly as from a shell; return (exit code, stdout, stderr)."""
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
@@ -53,8 +65,7 @@ def counts():
         "missing-role",
     ],
 )
-def test_bad_input_exits_2_with_one_line_and_writes_nothing(monkeypatch, settings, args, stdin, message):
-    settings.LANGUAGE_CODE = "en"  # management commands speak the default language
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(monkeypatch, args, stdin, message):
     before = counts()
     code, _, stderr = add_member_cli(monkeypatch, *args, stdin=stdin)
     assert code == 2, stderr
