@@ -1,11 +1,42 @@
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+"""Websocket consumers: they authenticate, authorise, join a group and push. Nothing is written here.
 
-# Close codes are documented in docs/realtime.md.
+The thread protocol (message types, close codes, replay and heartbeat rules) is in docs/realtime.md.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from .access import can_view_thread, is_member
+from .models import Thread
+from .rendering import REPLAY_BATCH, events_after
+
+logger = logging.getLogger(__name__)
+
+CLOSE_BAD_MESSAGE = 4400
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NO_THREAD = 4404
+CLOSE_FRAME_TOO_BIG = 4413
+CLOSE_TOO_MANY = 4429
+CLOSE_SERVER_ERROR = 1011
 
 
 def member_group_name(user_id):
     return f"member-{user_id}"
+
+
+def setting(name, default):
+    return getattr(settings, name, default)
 
 
 class MemberConsumer(AsyncJsonWebsocketConsumer):
@@ -30,3 +61,258 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
 
     async def member_event(self, event):
         await self.send_json(event["payload"])
+
+
+def reload_member(user):
+    """The member as the database has them now (deactivated, moved to another group…), or None."""
+    member = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
+    return member if is_member(member) else None
+
+
+def thread_for_socket(user, thread_id):
+    """(thread, None) when the member may follow the thread, else (None, close code)."""
+    thread = Thread.objects.select_related("page").filter(pk=thread_id).first()
+    if thread is None:
+        return None, CLOSE_NO_THREAD
+    if not can_view_thread(user, thread):
+        return None, CLOSE_FORBIDDEN
+    return thread, None
+
+
+class ThreadConsumer(AsyncJsonWebsocketConsumer):
+    """Pushes one thread's events to a member: replay from `?after=`, then live, then heartbeats.
+
+    Live broadcasts only say "sequence n happened"; the consumer reads every event after the last
+    one it sent from the database, rendered for its member. So a dropped or duplicated broadcast
+    can neither open a gap nor repeat an event, and each member gets their own fragment (language,
+    own-comment and moderation controls).
+    """
+
+    thread_id = None
+    joined = False
+    counted = False
+    heartbeat_task = None
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if not is_member(user):
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
+        self.user_id = user.pk
+        self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
+        after = self.parse_after()
+        if after is False:
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        thread, refusal = await database_sync_to_async(thread_for_socket)(user, self.thread_id)
+        if refusal:
+            await self.close(code=refusal)
+            return
+        if not await self.count_socket():
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        self.group_name = thread.group_name
+        self.send_lock = asyncio.Lock()
+        self.last_sequence = thread.last_sequence if after is None else after
+        self.allowance = float(setting("DISCUSSIONS_WS_MESSAGE_BURST", 10))
+        self.allowance_at = time.monotonic()
+        try:
+            # Join first, then replay: whatever commits meanwhile is either in the replay or
+            # announced to the group, and the sequence check drops the overlap.
+            await self.channel_layer.group_add(self.group_name, self.channel_name)
+            self.joined = True
+        except Exception:
+            logger.exception("Cannot join %s; the client will retry", self.group_name)
+            await self.uncount_socket()
+            await self.close(code=CLOSE_SERVER_ERROR)
+            return
+        await self.accept()
+        await self.send_json({"type": "hello", "thread_id": self.thread_id, "sequence": thread.last_sequence})
+        async with self.send_lock:
+            if await self.catch_up() is None:
+                return
+        await self.update_presence(join=True)
+        self.heartbeat_task = asyncio.ensure_future(self.beat())
+
+    def parse_after(self):
+        """The `after` query parameter: None when absent, False when malformed."""
+        values = parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("after")
+        if not values:
+            return None
+        try:
+            after = int(values[0])
+        except ValueError:
+            return False
+        return after if after >= 0 else False
+
+    async def disconnect(self, code):
+        if self.heartbeat_task is not None:
+            self.heartbeat_task.cancel()
+        if self.joined:
+            self.joined = False
+            try:
+                await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            except Exception:
+                logger.exception("Cannot leave %s", self.group_name)
+            await self.update_presence(join=False)
+        await self.uncount_socket()
+
+    async def close_with(self, code):
+        if self.heartbeat_task is not None and self.heartbeat_task is not asyncio.current_task():
+            self.heartbeat_task.cancel()
+        await self.close(code=code)
+
+    # --- Pushing events ----------------------------------------------------------------------
+
+    async def catch_up(self):
+        """Send every event after the last one sent, from the database; the caller holds send_lock."""
+        while True:
+            result = await database_sync_to_async(events_after)(
+                thread_id=self.thread_id, viewer=self.user, after=self.last_sequence
+            )
+            if result is None:
+                await self.close_with(CLOSE_FORBIDDEN)
+                return None
+            events, latest = result
+            for event in events:
+                if event["sequence"] > self.last_sequence:
+                    await self.send_json(event)
+                    self.last_sequence = event["sequence"]
+            if len(events) < REPLAY_BATCH:
+                return latest
+
+    async def thread_event(self, message):
+        if message["sequence"] <= self.last_sequence:
+            return
+        async with self.send_lock:
+            await self.catch_up()
+
+    async def beat(self):
+        interval = float(setting("DISCUSSIONS_HEARTBEAT_SECONDS", 25))
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                # Access is checked on every heartbeat with a fresh copy of the member, so a
+                # socket does not outlive a deactivation or a change of group for long.
+                self.user = await database_sync_to_async(reload_member)(self.user)
+                if self.user is None:
+                    await self.close_with(CLOSE_FORBIDDEN)
+                    return
+                async with self.send_lock:
+                    latest = await self.catch_up()
+                if latest is None:
+                    return
+                present = await self.update_presence()
+                await cache.atouch(f"discussions:sockets:{self.user_id}", self.socket_count_ttl())
+                await self.send_json({"type": "heartbeat", "sequence": latest, "present": present})
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Heartbeat failed on %s", self.group_name)
+
+    # --- Client messages ---------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > setting("DISCUSSIONS_WS_MAX_FRAME_BYTES", 4096):
+            await self.close_with(CLOSE_FRAME_TOO_BIG)
+            return
+        if not self.take_allowance():
+            await self.close_with(CLOSE_TOO_MANY)
+            return
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self.close_with(CLOSE_BAD_MESSAGE)
+            return
+        if content.get("type") == "typing":
+            await self.typing()
+
+    def take_allowance(self):
+        """Token bucket: DISCUSSIONS_WS_MESSAGES_PER_SECOND sustained, DISCUSSIONS_WS_MESSAGE_BURST at once."""
+        rate = float(setting("DISCUSSIONS_WS_MESSAGES_PER_SECOND", 5))
+        burst = float(setting("DISCUSSIONS_WS_MESSAGE_BURST", 10))
+        now = time.monotonic()
+        self.allowance = min(burst, self.allowance + (now - self.allowance_at) * rate)
+        self.allowance_at = now
+        if self.allowance < 1:
+            return False
+        self.allowance -= 1
+        return True
+
+    async def typing(self):
+        if self.user is None:
+            return
+        key = f"discussions:typing:{self.thread_id}:{self.user_id}"
+        if not await cache.aadd(key, 1, timeout=setting("DISCUSSIONS_TYPING_THROTTLE_SECONDS", 3)):
+            return
+        await self.group_send(
+            {"type": "thread.typing", "user_id": self.user_id, "name": str(self.user), "sender": self.channel_name}
+        )
+
+    async def thread_typing(self, message):
+        if message["user_id"] != self.user_id:
+            await self.send_json({"type": "typing", "user_id": message["user_id"], "name": message["name"]})
+
+    # --- Presence and socket count (ephemeral, in the shared cache) ----------------------------
+
+    async def update_presence(self, join=None):
+        """Record this socket as present (or gone) and return how many members are here.
+
+        A per-thread map {channel: (member, expiry)} refreshed by every heartbeat: a write lost to a
+        concurrent one, or a process that died, corrects itself within one heartbeat.
+        """
+        key = f"discussions:presence:{self.thread_id}"
+        ttl = 3 * float(setting("DISCUSSIONS_HEARTBEAT_SECONDS", 25))
+        now = time.time()
+        present = {channel: entry for channel, entry in (await cache.aget(key, {})).items() if entry[1] > now}
+        if join is False:
+            present.pop(self.channel_name, None)
+        else:
+            present[self.channel_name] = (self.user_id, now + ttl)
+        await cache.aset(key, present, timeout=int(ttl) + 1)
+        count = len({member for member, _ in present.values()})
+        if join is not None:
+            await self.group_send({"type": "thread.presence", "count": count})
+        return count
+
+    async def thread_presence(self, message):
+        await self.send_json({"type": "presence", "count": message["count"]})
+
+    async def count_socket(self):
+        key = f"discussions:sockets:{self.user_id}"
+        await cache.aadd(key, 0, timeout=self.socket_count_ttl())
+        try:
+            count = await cache.aincr(key)
+        except ValueError:
+            await cache.aadd(key, 1, timeout=self.socket_count_ttl())
+            count = 1
+        if count > setting("DISCUSSIONS_WS_MAX_SOCKETS_PER_MEMBER", 10):
+            await self.decrement_socket_count()
+            return False
+        self.counted = True
+        await cache.atouch(key, self.socket_count_ttl())
+        return True
+
+    async def uncount_socket(self):
+        if self.counted:
+            self.counted = False
+            await self.decrement_socket_count()
+
+    async def decrement_socket_count(self):
+        with contextlib.suppress(ValueError):
+            await cache.adecr(f"discussions:sockets:{self.user_id}")
+
+    def socket_count_ttl(self):
+        # The count expires (a crashed process cannot lock a member out for long) unless
+        # heartbeats keep renewing it while sockets are open.
+        return int(4 * float(setting("DISCUSSIONS_HEARTBEAT_SECONDS", 25))) + 60
+
+    async def group_send(self, message):
+        try:
+            await self.channel_layer.group_send(self.group_name, message)
+        except Exception:
+            logger.exception("Ephemeral broadcast to %s failed", self.group_name)

@@ -1,1 +1,200 @@
-# Threads, comments, flags and moderation arrive with the live-discussions issue.
+"""Threads of comments attached to pages (or a part of a page), and their replay log.
+
+Every change to a thread (a comment posted, edited, deleted, hidden or restored, the thread
+locked or unlocked) is a `ThreadEvent` with the thread's next `sequence`, written in the same
+transaction as the change. Live clients replay that log from the last sequence they saw, so the
+channel layer may drop a broadcast without losing anything (docs/realtime.md).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+EDIT_WINDOW = timedelta(minutes=15)
+
+
+class Thread(models.Model):
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="discussion_threads"
+    )
+    anchor = models.CharField(
+        _("anchor"),
+        max_length=100,
+        blank=True,
+        help_text=_("The part of the page discussed, e.g. “activity-12”; empty for the page itself."),
+    )
+    locked = models.BooleanField(_("locked"), default=False)
+    last_sequence = models.PositiveBigIntegerField(_("last sequence"), default=0, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        constraints = [models.UniqueConstraint(fields=["page", "anchor"], name="discussions_thread_page_anchor")]
+
+    def __str__(self):
+        title = self.page.title if self.page_id else "?"
+        return f"{title} · {self.anchor}" if self.anchor else title
+
+    @property
+    def group_name(self):
+        return f"thread-{self.pk}"
+
+    def allocate_sequence(self):
+        """Take the thread's next sequence number; call inside the transaction that records the event.
+
+        The UPDATE holds the thread's row lock until commit (PostgreSQL) and SQLite writes one
+        transaction at a time, so sequences are unique, without gaps (a rollback returns the
+        number) and committed in order: a reader who sees event n also sees every event before it.
+        """
+        Thread.objects.filter(pk=self.pk).update(last_sequence=F("last_sequence") + 1)
+        self.last_sequence = Thread.objects.values_list("last_sequence", flat=True).get(pk=self.pk)
+        return self.last_sequence
+
+
+class CommentQuerySet(models.QuerySet):
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+    def for_display(self):
+        return self.select_related("author", "hidden_by").order_by("sequence")
+
+
+class Comment(models.Model):
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+    )
+    body = models.TextField(_("body"), help_text=_("Sanitised HTML."))
+    sequence = models.PositiveBigIntegerField(_("sequence"), editable=False)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    edited = models.DateTimeField(_("edited"), null=True, blank=True)
+    deleted = models.BooleanField(_("deleted"), default=False)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hidden by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["thread", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "sequence"], name="discussions_comment_thread_sequence"),
+            models.UniqueConstraint(
+                fields=["thread", "author", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="discussions_comment_idempotency_key",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Comment %(number)s by %(author)s") % {"number": self.pk, "author": self.author}
+
+    @property
+    def anchor_id(self):
+        return f"comment-{self.pk}"
+
+    @property
+    def is_visible(self):
+        return not (self.deleted or self.hidden)
+
+    def can_be_edited_by(self, user, *, now=None):
+        now = now or timezone.now()
+        return (
+            user.pk == self.author_id
+            and self.is_visible
+            and (not self.thread.locked or user.is_coordinator)
+            and now - self.created <= EDIT_WINDOW
+        )
+
+    def can_be_deleted_by(self, user):
+        return user.pk == self.author_id and not self.deleted
+
+
+class CommentRevision(models.Model):
+    """A body a comment had before an edit; coordinators can read the history."""
+
+    comment = models.ForeignKey(Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(_("body"))
+    created = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment revision")
+        verbose_name_plural = _("comment revisions")
+        ordering = ["comment", "created", "pk"]
+
+    def __str__(self):
+        return _("Revision of comment %(number)s") % {"number": self.comment_id}
+
+
+class ThreadEvent(models.Model):
+    class Kind(models.TextChoices):
+        POSTED = "posted", _("posted")
+        EDITED = "edited", _("edited")
+        DELETED = "deleted", _("deleted")
+        HIDDEN = "hidden", _("hidden")
+        RESTORED = "restored", _("restored")
+        LOCKED = "locked", _("locked")
+        UNLOCKED = "unlocked", _("unlocked")
+
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="events")
+    sequence = models.PositiveBigIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thread event")
+        verbose_name_plural = _("thread events")
+        ordering = ["thread", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["thread", "sequence"], name="discussions_event_thread_sequence")]
+
+    def __str__(self):
+        return f"{self.thread_id}#{self.sequence} {self.kind}"
+
+
+class Flag(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        OFFENSIVE = "offensive", _("Offensive")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        CONFIDENTIAL = "confidential", _("Confidential information")
+
+    comment = models.ForeignKey(Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="flags")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="comment_flags"
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        constraints = [models.UniqueConstraint(fields=["comment", "member"], name="discussions_flag_once_per_member")]
+
+    def __str__(self):
+        return f"{self.comment} · {self.get_reason_display()}"

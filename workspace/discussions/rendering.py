@@ -1,0 +1,122 @@
+"""Server-rendered HTML for comments: the same template for the page, the HTTP fragments and the websocket.
+
+A thread speaks its page's language; times are shown in the viewer's zone. What a viewer sees of
+a comment (their own edit/delete controls, a coordinator's moderation controls and the hidden
+text) is decided here, once per viewer, so the websocket pushes each member their own fragment.
+"""
+
+import zoneinfo
+from contextlib import contextmanager
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .access import can_post_in_thread, can_view_thread, is_moderator
+from .models import Comment, Flag, Thread, ThreadEvent
+
+REPLAY_BATCH = 200
+
+
+@contextmanager
+def thread_rendering(thread, viewer):
+    """Render in the page's language and the viewer's time zone (no request in a consumer)."""
+    language = thread.page.locale.language_code if thread.page.locale_id else None
+    try:
+        zone = zoneinfo.ZoneInfo(viewer.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        zone = timezone.get_current_timezone()
+    with translation.override(language), timezone.override(zone):
+        yield
+
+
+def prepare_comments(comments, *, viewer, thread):
+    """Mark what the viewer may do with each comment, for the template."""
+    now = timezone.now()
+    moderator = is_moderator(viewer)
+    can_post = can_post_in_thread(viewer, thread)
+    for comment in comments:
+        comment.thread = thread
+        comment.viewer_is_author = comment.author_id == viewer.pk
+        comment.viewer_can_edit = comment.can_be_edited_by(viewer, now=now)
+        comment.viewer_can_delete = comment.can_be_deleted_by(viewer)
+        comment.viewer_can_see_body = comment.is_visible or moderator
+        comment.viewer_can_reply = comment.parent_id is None and comment.is_visible and can_post
+        comment.viewer_can_flag = comment.is_visible and not comment.viewer_is_author
+    return comments
+
+
+def comment_context(*, viewer, thread):
+    return {
+        "viewer": viewer,
+        "thread": thread,
+        "is_moderator": is_moderator(viewer),
+        "flag_reasons": Flag.Reason.choices,
+    }
+
+
+def comments_queryset(thread, viewer):
+    queryset = Comment.objects.filter(thread=thread).for_display()
+    if is_moderator(viewer):
+        queryset = queryset.prefetch_related("revisions")
+    return queryset
+
+
+def thread_comments(thread, viewer):
+    """Top-level comments in order, each with `.reply_list`; two queries (three for coordinators)."""
+    comments = prepare_comments(list(comments_queryset(thread, viewer)), viewer=viewer, thread=thread)
+    top_level = [comment for comment in comments if comment.parent_id is None]
+    by_parent = {}
+    for comment in comments:
+        if comment.parent_id is not None:
+            by_parent.setdefault(comment.parent_id, []).append(comment)
+    for comment in top_level:
+        comment.reply_list = by_parent.get(comment.pk, [])
+    return top_level
+
+
+def render_comment(comment, *, viewer, thread, request=None):
+    prepare_comments([comment], viewer=viewer, thread=thread)
+    context = {"comment": comment, **comment_context(viewer=viewer, thread=thread)}
+    with thread_rendering(thread, viewer):
+        return render_to_string("discussions/comment.html", context, request=request)
+
+
+def events_after(*, thread_id, viewer, after, limit=REPLAY_BATCH):
+    """Events with a sequence above `after`, rendered for the viewer, oldest first.
+
+    Returns (events, latest_sequence), or None when the thread is gone or the viewer lost access
+    (e.g. the page was unpublished). Each event carries the comment as it is *now*: a replayed
+    `posted` of a since-hidden comment shows the placeholder, never the hidden text.
+    """
+    thread = Thread.objects.select_related("page__locale").filter(pk=thread_id).first()
+    if thread is None or not can_view_thread(viewer, thread):
+        return None
+    events = list(
+        ThreadEvent.objects.filter(thread=thread, sequence__gt=after)
+        .order_by("sequence")[:limit]
+        .values_list("sequence", "kind", "comment_id")
+    )
+    comment_ids = {comment_id for _, _, comment_id in events if comment_id}
+    comments = {}
+    if comment_ids:
+        queryset = comments_queryset(thread, viewer).filter(pk__in=comment_ids)
+        comments = {c.pk: c for c in prepare_comments(list(queryset), viewer=viewer, thread=thread)}
+    context = comment_context(viewer=viewer, thread=thread)
+    rendered = []
+    with thread_rendering(thread, viewer):
+        for sequence, kind, comment_id in events:
+            comment = comments.get(comment_id)
+            rendered.append(
+                {
+                    "type": "event",
+                    "sequence": sequence,
+                    "kind": kind,
+                    "comment_id": comment_id,
+                    "parent_id": comment.parent_id if comment else None,
+                    "html": render_to_string("discussions/comment.html", {"comment": comment, **context})
+                    if comment
+                    else None,
+                    "locked": thread.locked,
+                }
+            )
+    return rendered, thread.last_sequence

@@ -1,0 +1,339 @@
+"""Everything that changes a discussion. Every entry point (HTTP views, admin, commands) calls these.
+
+Each change runs in one transaction that also records a `ThreadEvent` with the thread's next
+sequence; the broadcast to live clients is scheduled with `transaction.on_commit`, so nobody hears
+of a change that was rolled back, and a failing channel layer never fails the write (clients
+replay missed events from the database when they reconnect, see docs/realtime.md).
+"""
+
+import logging
+import time
+from html import unescape
+
+import nh3
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import linebreaks, strip_tags
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from .access import can_view_thread, check_can_post, check_moderator, is_member
+from .models import Comment, CommentRevision, Flag, Thread, ThreadEvent
+
+logger = logging.getLogger(__name__)
+
+MAX_COMMENT_LENGTH = 5000
+# Markup may add to the text, but a body this long is abuse whatever its text length.
+MAX_COMMENT_SOURCE_LENGTH = 4 * MAX_COMMENT_LENGTH
+MAX_IDEMPOTENCY_KEY_LENGTH = 64
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+BLOCK_TAGS = ("<p>", "<ul>", "<ol>")
+
+# (window in seconds, most comments a member may post in it); override with DISCUSSIONS_RATE_LIMITS.
+DEFAULT_RATE_LIMITS = ((60, 10), (24 * 60 * 60, 200))
+
+HIDE_ACTION = "discussions.hide_comment"
+RESTORE_ACTION = "discussions.restore_comment"
+LOCK_ACTION = "discussions.lock_thread"
+UNLOCK_ACTION = "discussions.unlock_thread"
+
+
+class RateLimited(Exception):
+    """The member posted too much; the message is for them."""
+
+    def __init__(self, retry_after):
+        self.retry_after = retry_after
+        super().__init__(_("You are posting too fast. Please wait a moment and try again."))
+
+
+# --- Text ------------------------------------------------------------------------------------
+
+
+def sanitize_comment_html(html):
+    """Keep only the light formatting comments allow; links get rel="nofollow noopener"."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="nofollow noopener",
+        strip_comments=True,
+    )
+
+
+def check_comment_body(body):
+    """Return the body as clean HTML, or raise ValidationError (empty, too long)."""
+    body = (body or "").strip()
+    if len(body) > MAX_COMMENT_SOURCE_LENGTH:
+        raise _too_long()
+    clean = sanitize_comment_html(body)
+    if not any(tag in clean for tag in BLOCK_TAGS):
+        # Typed as plain text: blank lines make paragraphs, line breaks stay.
+        clean = sanitize_comment_html(linebreaks(clean, autoescape=False))
+    text = unescape(strip_tags(clean)).strip()
+    if not text:
+        raise ValidationError(_("Write a comment before posting."), code="empty")
+    if len(text) > MAX_COMMENT_LENGTH:
+        raise _too_long()
+    return clean
+
+
+def _too_long():
+    return ValidationError(
+        _("A comment can be at most %(limit)s characters long.")
+        % {"limit": number_format(MAX_COMMENT_LENGTH, force_grouping=True)},
+        code="too_long",
+    )
+
+
+# --- Rate limit ------------------------------------------------------------------------------
+
+
+def check_rate_limit(member):
+    """Count one post for the member in every window; raise RateLimited when a window is full.
+
+    Counted in the shared cache (Redis in production), so every process and every posting path
+    shares the same budget. Fixed windows: `cache.add` starts a window, `cache.incr` is atomic.
+    """
+    now = time.time()
+    for window, limit in getattr(settings, "DISCUSSIONS_RATE_LIMITS", DEFAULT_RATE_LIMITS):
+        bucket = int(now // window)
+        key = f"discussions:rate:{member.pk}:{window}:{bucket}"
+        cache.add(key, 0, timeout=window + 60)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window + 60)
+            count = 1
+        if count > limit:
+            raise RateLimited(retry_after=int((bucket + 1) * window - now) + 1)
+
+
+# --- Events and broadcast --------------------------------------------------------------------
+
+
+def record_event(*, thread, kind, comment=None, sequence=None):
+    """Write the replay-log entry for a change and schedule its broadcast after commit."""
+    if sequence is None:
+        sequence = thread.allocate_sequence()
+    event = ThreadEvent.objects.create(thread=thread, sequence=sequence, kind=kind, comment=comment)
+    message = {
+        "type": "thread.event",
+        "thread_id": thread.pk,
+        "sequence": sequence,
+        "kind": kind,
+        "comment_id": comment.pk if comment else None,
+    }
+    group_name = thread.group_name
+    transaction.on_commit(lambda: broadcast(group_name, message))
+    return event
+
+
+def broadcast(group_name, message):
+    """Send to a channel-layer group; never raise: the database is the guarantee, not the layer."""
+    try:
+        channel_layer = get_channel_layer()
+        if channel_layer is not None:
+            async_to_sync(channel_layer.group_send)(group_name, message)
+    except Exception:
+        logger.exception("Broadcast to %s failed; live clients will catch up from the database", group_name)
+
+
+# --- Threads ---------------------------------------------------------------------------------
+
+
+def get_or_create_thread(*, page, anchor=""):
+    """The thread for a page (or a part of it), created on first use; callers check access first."""
+    thread = Thread.objects.filter(page=page, anchor=anchor).first()
+    if thread is not None:
+        return thread
+    try:
+        with transaction.atomic():
+            return Thread.objects.create(page=page, anchor=anchor)
+    except IntegrityError:
+        return Thread.objects.get(page=page, anchor=anchor)
+
+
+# --- Comments --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_comment(*, thread, author, body, parent=None, idempotency_key=None):
+    """Post a comment (or a reply to a top-level comment) and broadcast `posted`.
+
+    Preconditions: the author may post in the thread (`check_can_post`: access, not locked unless a
+    coordinator); `parent`, if any, is a top-level comment of the same thread. Raises Http404 /
+    PermissionDenied / ValidationError / RateLimited. A repeated `idempotency_key` from the same
+    author returns the first comment unchanged — also when two retries race (the unique constraint
+    decides, the loser re-reads) — without counting against the rate limit.
+    """
+    check_can_post(author, thread)
+    clean = check_comment_body(body)
+    if parent is not None:
+        if parent.thread_id != thread.pk:
+            raise ValidationError(_("You can only reply to a comment in the same discussion."), code="parent")
+        if parent.parent_id is not None:
+            raise ValidationError(_("Replies go one level deep: reply to the first comment instead."), code="depth")
+        if not parent.is_visible:
+            raise ValidationError(_("This comment can no longer be replied to."), code="parent")
+    key = (idempotency_key or "").strip()[:MAX_IDEMPOTENCY_KEY_LENGTH] or None
+    if key:
+        existing = Comment.objects.filter(thread=thread, author=author, idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    check_rate_limit(author)
+    try:
+        # The savepoint also covers the sequence, so a lost race leaves no gap behind.
+        with transaction.atomic():
+            sequence = thread.allocate_sequence()
+            comment = Comment.objects.create(
+                thread=thread, author=author, parent=parent, body=clean, sequence=sequence, idempotency_key=key
+            )
+            record_event(thread=thread, kind=ThreadEvent.Kind.POSTED, comment=comment, sequence=sequence)
+    except IntegrityError:
+        if key is None:
+            raise
+        return Comment.objects.get(thread=thread, author=author, idempotency_key=key)
+    return comment
+
+
+@transaction.atomic
+def post_comment_on_page(*, page, anchor, author, body, parent_id=None, idempotency_key=None):
+    """`post_comment` for the panel's form: creates the page's thread on the first comment.
+
+    Precondition: the author may read the page's discussion (`access_page_by_id`). The thread is
+    created in the same transaction, so a rejected first comment leaves no empty thread behind.
+    """
+    thread = get_or_create_thread(page=page, anchor=anchor or "")
+    parent = None
+    if parent_id:
+        parent = Comment.objects.filter(pk=parent_id, thread=thread).first()
+        if parent is None:
+            raise ValidationError(_("You can only reply to a comment in the same discussion."), code="parent")
+    return post_comment(thread=thread, author=author, body=body, parent=parent, idempotency_key=idempotency_key)
+
+
+@transaction.atomic
+def edit_comment(*, comment, editor, body):
+    """Replace the author's own comment body within 15 minutes of posting; keep the old body.
+
+    Preconditions: `editor` is the author, the comment is neither deleted nor hidden, the thread is
+    not locked (unless a coordinator). Broadcasts `edited`. Counts against the rate limit.
+    """
+    comment = Comment.objects.select_related("thread__page").get(pk=comment.pk)
+    check_can_post(editor, comment.thread)
+    if not comment.can_be_edited_by(editor):
+        raise PermissionDenied(_("You can only edit your own comments, within 15 minutes of posting."))
+    clean = check_comment_body(body)
+    if clean == comment.body:
+        return comment
+    check_rate_limit(editor)
+    CommentRevision.objects.create(comment=comment, body=comment.body)
+    comment.body = clean
+    comment.edited = timezone.now()
+    comment.save(update_fields=["body", "edited"])
+    record_event(thread=comment.thread, kind=ThreadEvent.Kind.EDITED, comment=comment)
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, comment, member):
+    """Soft-delete the member's own comment: a placeholder keeps the replies readable. Broadcasts `deleted`."""
+    comment = Comment.objects.select_related("thread__page").get(pk=comment.pk)
+    if not is_member(member) or not comment.can_be_deleted_by(member):
+        raise PermissionDenied(_("You can only delete your own comments."))
+    comment.deleted = True
+    comment.save(update_fields=["deleted"])
+    record_event(thread=comment.thread, kind=ThreadEvent.Kind.DELETED, comment=comment)
+    return comment
+
+
+@transaction.atomic
+def hide_comment(*, comment, moderator, reason):
+    """Hide a comment from members (coordinators only), with a reason; audit-logged, broadcasts `hidden`."""
+    check_moderator(moderator)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the comment is hidden."), code="reason")
+    comment = Comment.objects.select_related("thread__page").get(pk=comment.pk)
+    if comment.hidden:
+        return comment
+    comment.hidden = True
+    comment.hidden_by = moderator
+    comment.hidden_reason = reason[:500]
+    comment.save(update_fields=["hidden", "hidden_by", "hidden_reason"])
+    log(instance=comment, action=HIDE_ACTION, user=moderator, data={"reason": comment.hidden_reason})
+    record_event(thread=comment.thread, kind=ThreadEvent.Kind.HIDDEN, comment=comment)
+    return comment
+
+
+@transaction.atomic
+def restore_comment(*, comment, moderator, reason=""):
+    """Show a hidden comment again (coordinators only); audit-logged, broadcasts `restored`."""
+    check_moderator(moderator)
+    comment = Comment.objects.select_related("thread__page").get(pk=comment.pk)
+    if not comment.hidden:
+        return comment
+    comment.hidden = False
+    comment.hidden_by = None
+    comment.hidden_reason = ""
+    comment.save(update_fields=["hidden", "hidden_by", "hidden_reason"])
+    log(instance=comment, action=RESTORE_ACTION, user=moderator, data={"reason": (reason or "").strip()[:500]})
+    record_event(thread=comment.thread, kind=ThreadEvent.Kind.RESTORED, comment=comment)
+    return comment
+
+
+@transaction.atomic
+def lock_thread(*, thread, moderator, reason=""):
+    """Stop new comments (coordinators may still post); audit-logged, broadcasts `locked`."""
+    return _set_locked(thread=thread, moderator=moderator, locked=True, reason=reason)
+
+
+@transaction.atomic
+def unlock_thread(*, thread, moderator, reason=""):
+    """Reopen a locked thread (coordinators only); audit-logged, broadcasts `unlocked`."""
+    return _set_locked(thread=thread, moderator=moderator, locked=False, reason=reason)
+
+
+def _set_locked(*, thread, moderator, locked, reason):
+    check_moderator(moderator)
+    if not Thread.objects.filter(pk=thread.pk).exclude(locked=locked).update(locked=locked):
+        thread.refresh_from_db()
+        return thread
+    thread.refresh_from_db()
+    log(
+        instance=thread,
+        action=LOCK_ACTION if locked else UNLOCK_ACTION,
+        user=moderator,
+        data={"reason": (reason or "").strip()[:500]},
+    )
+    record_event(thread=thread, kind=ThreadEvent.Kind.LOCKED if locked else ThreadEvent.Kind.UNLOCKED)
+    return thread
+
+
+@transaction.atomic
+def flag_comment(*, comment, member, reason):
+    """Flag a comment for the coordinators (once per member; flagging again updates the reason).
+
+    Preconditions: the member can read the thread and is not the author. Flags are not broadcast.
+    """
+    if not can_view_thread(member, comment.thread):
+        raise Http404(_("No such comment."))
+    if reason not in Flag.Reason.values:
+        raise ValidationError(_("Choose a reason for flagging."), code="reason")
+    if comment.author_id == member.pk:
+        raise PermissionDenied(_("You cannot flag your own comment."))
+    flag, created = Flag.objects.get_or_create(comment=comment, member=member, defaults={"reason": reason})
+    if not created and flag.reason != reason:
+        flag.reason = reason
+        flag.save(update_fields=["reason"])
+    return flag

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "discussions"
+
+urlpatterns = [
+    path("pages/<int:page_id>/comments/", views.post, name="post"),
+    path("comments/<int:comment_id>/edit/", views.edit, name="edit"),
+    path("comments/<int:comment_id>/delete/", views.delete, name="delete"),
+    path("comments/<int:comment_id>/flag/", views.flag, name="flag"),
+    path("comments/<int:comment_id>/hide/", views.hide, name="hide"),
+    path("comments/<int:comment_id>/restore/", views.restore, name="restore"),
+    path("threads/<int:thread_id>/lock/", views.lock, name="lock"),
+    path("threads/<int:thread_id>/unlock/", views.unlock, name="unlock"),
+    path("threads/<int:thread_id>/comments/", views.comments, name="comments"),
+    path("threads/<int:thread_id>/events/", views.events, name="events"),
+]

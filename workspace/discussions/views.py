@@ -1,0 +1,194 @@
+"""HTTP endpoints of discussions: thin adapters over `services`, working with and without JavaScript.
+
+Without JavaScript a successful POST redirects back to the page at the comment's anchor with a
+message; with JavaScript (`Accept: application/json`) it answers JSON with the rendered comment.
+Errors answer 400 (form), 403 (not allowed), 404 (no such thread, or one the member may not see)
+and 429 (rate limit), as a readable page or as JSON.
+"""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import services
+from .access import access_comment_by_id, access_page_by_id, access_thread_by_id
+from .forms import CommentForm, EditCommentForm, FlagForm, ModerationForm
+from .rendering import comment_context, events_after, render_comment, thread_comments, thread_rendering
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def page_url(request, page, fragment=""):
+    url = page.get_url(request) or "/"
+    return f"{url}#{fragment}" if fragment else url
+
+
+def discussion_action(view):
+    """Turn the services' refusals into 400/403/429 answers (the 404s propagate as Http404)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as error:
+            return refuse(request, status=400, errors=error.messages)
+        except PermissionDenied as error:
+            return refuse(request, status=403, errors=[str(error) or _("You are not allowed to do this.")])
+        except services.RateLimited as error:
+            response = refuse(request, status=429, errors=[str(error)])
+            response["Retry-After"] = str(error.retry_after)
+            return response
+
+    return login_required(require_POST(wrapper))
+
+
+def refuse(request, *, status, errors, form=None):
+    errors = [str(error) for error in errors]
+    if wants_json(request):
+        return JsonResponse({"message": " ".join(errors), "errors": errors}, status=status)
+    if form is None and "body" in request.POST:
+        form = CommentForm(request.POST)
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    context = {"errors": errors, "form": form, "action": request.path, "back": back}
+    return render(request, "discussions/refused.html", context, status=status)
+
+
+def invalid_form(request, form):
+    errors = [error for field_errors in form.errors.values() for error in field_errors]
+    return refuse(request, status=400, errors=errors, form=form)
+
+
+def done(request, *, comment=None, thread, message, status=200):
+    if wants_json(request):
+        payload = {"thread_id": thread.pk, "sequence": thread.last_sequence, "message": str(message)}
+        if comment is not None:
+            payload |= {
+                "comment_id": comment.pk,
+                "parent_id": comment.parent_id,
+                "html": render_comment(comment, viewer=request.user, thread=thread, request=request),
+            }
+        return JsonResponse(payload, status=status)
+    messages.success(request, message)
+    return HttpResponseRedirect(page_url(request, thread.page, comment.anchor_id if comment else "discussion"))
+
+
+@discussion_action
+def post(request, page_id):
+    page = access_page_by_id(request.user, page_id)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return invalid_form(request, form)
+    comment = services.post_comment_on_page(
+        page=page,
+        anchor=form.cleaned_data["anchor"],
+        author=request.user,
+        body=form.cleaned_data["body"],
+        parent_id=form.cleaned_data["parent"],
+        idempotency_key=form.cleaned_data["idempotency_key"],
+    )
+    comment.thread.refresh_from_db()
+    comment.thread.page = page
+    return done(request, comment=comment, thread=comment.thread, message=_("Your comment was posted."), status=201)
+
+
+@discussion_action
+def edit(request, comment_id):
+    comment = access_comment_by_id(request.user, comment_id)
+    form = EditCommentForm(request.POST)
+    if not form.is_valid():
+        return invalid_form(request, form)
+    comment = services.edit_comment(comment=comment, editor=request.user, body=form.cleaned_data["body"])
+    return done(request, comment=comment, thread=comment.thread, message=_("Your comment was updated."))
+
+
+@discussion_action
+def delete(request, comment_id):
+    comment = access_comment_by_id(request.user, comment_id)
+    comment = services.delete_comment(comment=comment, member=request.user)
+    return done(request, comment=comment, thread=comment.thread, message=_("Your comment was deleted."))
+
+
+@discussion_action
+def flag(request, comment_id):
+    comment = access_comment_by_id(request.user, comment_id)
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        return invalid_form(request, form)
+    services.flag_comment(comment=comment, member=request.user, reason=form.cleaned_data["reason"])
+    return done(request, thread=comment.thread, message=_("Thank you: the coordinators will review this comment."))
+
+
+@discussion_action
+def hide(request, comment_id):
+    comment = access_comment_by_id(request.user, comment_id)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        return invalid_form(request, form)
+    comment = services.hide_comment(comment=comment, moderator=request.user, reason=form.cleaned_data["reason"])
+    return done(request, comment=comment, thread=comment.thread, message=_("The comment is hidden."))
+
+
+@discussion_action
+def restore(request, comment_id):
+    comment = access_comment_by_id(request.user, comment_id)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        return invalid_form(request, form)
+    comment = services.restore_comment(comment=comment, moderator=request.user, reason=form.cleaned_data["reason"])
+    return done(request, comment=comment, thread=comment.thread, message=_("The comment is visible again."))
+
+
+@discussion_action
+def lock(request, thread_id):
+    thread = access_thread_by_id(request.user, thread_id)
+    thread = services.lock_thread(thread=thread, moderator=request.user, reason=request.POST.get("reason", ""))
+    return done(request, thread=thread, message=_("The discussion is locked."))
+
+
+@discussion_action
+def unlock(request, thread_id):
+    thread = access_thread_by_id(request.user, thread_id)
+    thread = services.unlock_thread(thread=thread, moderator=request.user, reason=request.POST.get("reason", ""))
+    return done(request, thread=thread, message=_("The discussion is open again."))
+
+
+@login_required
+@require_GET
+def comments(request, thread_id):
+    """The thread's comments as an HTML fragment (the panel's list), for a client that lost track."""
+    thread = access_thread_by_id(request.user, thread_id)
+    context = {"comments": thread_comments(thread, request.user), **comment_context(viewer=request.user, thread=thread)}
+    with thread_rendering(thread, request.user):
+        html = render_to_string("discussions/comment_list.html", context, request=request)
+    if wants_json(request):
+        return JsonResponse({"html": html, "sequence": thread.last_sequence})
+    return HttpResponse(html)
+
+
+@login_required
+@require_GET
+def events(request, thread_id):
+    """Events after `?after=N`, rendered for the member (same format as the websocket's)."""
+    thread = access_thread_by_id(request.user, thread_id)
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        return JsonResponse({"message": str(_("“after” must be a whole number."))}, status=400)
+    result = events_after(thread_id=thread.pk, viewer=request.user, after=after)
+    if result is None:
+        return JsonResponse({"message": str(_("No such discussion."))}, status=404)
+    rendered, latest = result
+    last_sent = rendered[-1]["sequence"] if rendered else after
+    return JsonResponse({"events": rendered, "sequence": latest, "more": last_sent < latest})

@@ -1,0 +1,345 @@
+/*
+ * Live discussions: progressive enhancement of the discussion panel (templates/discussions/panel.html).
+ *
+ * Without this script every form still works (POST, redirect back to the comment). With it:
+ * forms post with fetch (CSRF header, an idempotency key per submission, reused on retry), and a
+ * websocket per thread pushes server-rendered comments, replaying from the last sequence seen
+ * after a reconnect. The protocol is described in docs/realtime.md.
+ */
+(function () {
+  "use strict";
+
+  if (window.workspaceDiscussions) {
+    return; // several panels on one page load this file once each
+  }
+  window.workspaceDiscussions = true;
+
+  var PERMANENT_CLOSE_CODES = [4401, 4403, 4404];
+  var BACKOFF_BASE_MS = 1000;
+  var BACKOFF_CAP_MS = 30000;
+  var TYPING_EVERY_MS = 3000;
+  var TYPING_SHOWN_MS = 4000;
+
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) {
+      return window.crypto.randomUUID().replace(/-/g, "");
+    }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+  }
+
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function Discussion(section) {
+    this.section = section;
+    this.data = section.dataset;
+    this.threadId = this.data.threadId || null;
+    this.lastSequence = parseInt(this.data.sequence || "0", 10);
+    this.viewerId = this.data.viewerId;
+    this.socket = null;
+    this.attempt = 0;
+    this.stopped = false;
+    this.lastTyping = 0;
+    this.typingTimer = null;
+    this.list = section.querySelector("[data-comment-list]");
+    this.announcer = section.querySelector("[data-announcer]");
+    this.notice = section.querySelector("[data-connection-notice]");
+    this.presence = section.querySelector("[data-presence]");
+    this.typing = section.querySelector("[data-typing]");
+    section.addEventListener("submit", this.onSubmit.bind(this));
+    section.addEventListener("input", this.onInput.bind(this));
+    window.addEventListener("online", this.reconnectNow.bind(this));
+    if (this.threadId) {
+      this.connect();
+    }
+  }
+
+  Discussion.prototype.csrfToken = function (form) {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]") ||
+      this.section.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  };
+
+  // --- Forms -----------------------------------------------------------------------------------
+
+  Discussion.prototype.onSubmit = function (event) {
+    var form = event.target;
+    if (!form.matches("[data-discussion-form]")) {
+      return;
+    }
+    event.preventDefault();
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      return;
+    }
+    var keyInput = form.querySelector("input[name=idempotency_key]");
+    if (keyInput && !form.dataset.pendingKey) {
+      form.dataset.pendingKey = newKey(); // kept until the server answers, so a retry reuses it
+    }
+    if (keyInput) {
+      keyInput.value = form.dataset.pendingKey;
+    }
+    var button = form.querySelector("[type=submit]");
+    if (button) {
+      button.disabled = true;
+    }
+    var self = this;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": this.csrfToken(form) },
+    })
+      .then(function (response) {
+        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") !== -1;
+        return (json ? response.json() : Promise.resolve({})).then(function (data) {
+          return { ok: response.ok, status: response.status, data: data };
+        });
+      })
+      .then(function (result) {
+        delete form.dataset.pendingKey; // answered: the next submission is a new one
+        if (result.ok) {
+          self.succeeded(form, result.data);
+        } else {
+          self.showError(form, result.data.message || self.data.textError);
+        }
+      })
+      .catch(function () {
+        self.showError(form, self.data.textError); // network: pendingKey stays for the retry
+      })
+      .then(function () {
+        if (button) {
+          button.disabled = false;
+        }
+      });
+  };
+
+  Discussion.prototype.succeeded = function (form, data) {
+    this.showError(form, "");
+    if (data.html && data.comment_id) {
+      this.placeComment(data.comment_id, data.parent_id, data.html);
+    } else if (!data.html && form.matches(".discussion__moderation")) {
+      window.location.reload(); // lock/unlock changes the whole panel
+      return;
+    }
+    if (data.message) {
+      this.announce(data.message);
+    }
+    var textarea = form.querySelector("textarea");
+    if (textarea && form.matches("[data-new-comment-form]")) {
+      textarea.value = "";
+    }
+    var details = form.closest("details");
+    if (details) {
+      details.open = false;
+    }
+    if (!this.threadId && data.thread_id) {
+      this.threadId = String(data.thread_id);
+      this.lastSequence = 0; // replay the new thread from its start; duplicates replace themselves
+      this.connect();
+    }
+  };
+
+  Discussion.prototype.showError = function (form, message) {
+    var box = form.querySelector("[data-form-errors]");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "form-errors";
+      box.setAttribute("role", "alert");
+      box.setAttribute("data-form-errors", "");
+      form.insertBefore(box, form.querySelector("[type=submit]"));
+    }
+    box.textContent = message;
+    box.hidden = !message;
+  };
+
+  Discussion.prototype.onInput = function (event) {
+    if (event.target.tagName !== "TEXTAREA" || !this.socket || this.socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    var now = Date.now();
+    if (now - this.lastTyping >= TYPING_EVERY_MS) {
+      this.lastTyping = now;
+      this.socket.send(JSON.stringify({ type: "typing" }));
+    }
+  };
+
+  // --- Comments in the page --------------------------------------------------------------------
+
+  Discussion.prototype.placeComment = function (id, parentId, html) {
+    var article = fragment(html);
+    var existing = this.section.querySelector("#comment-" + id);
+    if (existing) {
+      existing.replaceWith(article);
+      return false;
+    }
+    var item = document.createElement("li");
+    item.className = "discussion__item";
+    item.dataset.itemId = id;
+    item.appendChild(article);
+    var replies = parentId && this.section.querySelector('[data-replies-for="' + parentId + '"]');
+    if (replies) {
+      replies.appendChild(item);
+    } else {
+      var list = document.createElement("ol");
+      list.className = "discussion__replies";
+      list.dataset.repliesFor = id;
+      item.appendChild(list);
+      this.list.appendChild(item);
+    }
+    var empty = this.section.querySelector("[data-empty-state]");
+    if (empty) {
+      empty.remove();
+    }
+    return true;
+  };
+
+  Discussion.prototype.applyEvent = function (event) {
+    if (event.sequence <= this.lastSequence) {
+      return; // already seen (replay and live overlap)
+    }
+    this.lastSequence = event.sequence;
+    if (event.comment_id && event.html) {
+      var added = this.placeComment(event.comment_id, event.parent_id, event.html);
+      var author = this.section.querySelector("#comment-" + event.comment_id);
+      if (added && event.kind === "posted" && author && author.dataset.authorId !== this.viewerId) {
+        var name = author.querySelector(".comment__author");
+        this.announce(format(this.data.textNewComment, { author: name ? name.textContent : "" }));
+      }
+    }
+    if (event.kind === "locked" || event.kind === "unlocked") {
+      var notice = this.section.querySelector("[data-locked-notice]");
+      if (notice) {
+        notice.hidden = !event.locked;
+      } else if (event.locked) {
+        window.location.reload();
+      }
+    }
+  };
+
+  Discussion.prototype.announce = function (text) {
+    this.announcer.textContent = "";
+    var announcer = this.announcer;
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  };
+
+  Discussion.prototype.catchUp = function () {
+    var self = this;
+    var url = "/discussions/threads/" + this.threadId + "/events/?after=" + this.lastSequence;
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) {
+          return;
+        }
+        data.events.forEach(self.applyEvent, self);
+        if (data.more) {
+          return self.catchUp();
+        }
+      })
+      .catch(function () {});
+  };
+
+  // --- Websocket -------------------------------------------------------------------------------
+
+  Discussion.prototype.connect = function () {
+    if (this.stopped || !this.threadId) {
+      return;
+    }
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var url = scheme + window.location.host + "/ws/threads/" + this.threadId + "/?after=" + this.lastSequence;
+    var socket = new WebSocket(url);
+    this.socket = socket;
+    var self = this;
+    socket.onopen = function () {
+      self.attempt = 0;
+      self.setPaused(false);
+    };
+    socket.onmessage = function (message) {
+      var data;
+      try {
+        data = JSON.parse(message.data);
+      } catch (error) {
+        return;
+      }
+      self.receive(data);
+    };
+    socket.onclose = function (event) {
+      self.socket = null;
+      if (PERMANENT_CLOSE_CODES.indexOf(event.code) !== -1) {
+        self.stopped = true;
+        return;
+      }
+      self.setPaused(true);
+      // Exponential backoff with full jitter, so a restarted server is not hit by everyone at once.
+      var ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, self.attempt));
+      self.attempt += 1;
+      self.retryTimer = window.setTimeout(self.connect.bind(self), Math.random() * ceiling);
+    };
+  };
+
+  Discussion.prototype.reconnectNow = function () {
+    if (!this.socket && !this.stopped && this.threadId) {
+      window.clearTimeout(this.retryTimer);
+      this.connect();
+    }
+  };
+
+  Discussion.prototype.receive = function (data) {
+    if (data.type === "event") {
+      this.applyEvent(data);
+    } else if (data.type === "heartbeat") {
+      if (data.sequence > this.lastSequence) {
+        this.catchUp(); // a broadcast went missing: fetch what the server has
+      }
+      this.showPresence(data.present);
+    } else if (data.type === "presence") {
+      this.showPresence(data.count);
+    } else if (data.type === "typing") {
+      this.showTyping(data.name);
+    }
+  };
+
+  Discussion.prototype.showPresence = function (count) {
+    if (!this.presence || !count) {
+      return;
+    }
+    this.presence.textContent = count === 1 ?
+      this.data.textPresenceOne : format(this.data.textPresenceMany, { count: count });
+  };
+
+  Discussion.prototype.showTyping = function (name) {
+    var typing = this.typing;
+    typing.textContent = format(this.data.textTyping, { names: name });
+    window.clearTimeout(this.typingTimer);
+    this.typingTimer = window.setTimeout(function () { typing.textContent = ""; }, TYPING_SHOWN_MS);
+  };
+
+  Discussion.prototype.setPaused = function (paused) {
+    this.notice.textContent = paused ? this.data.textPaused : "";
+    this.notice.hidden = !paused;
+  };
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-discussion]"), function (section) {
+      if (!section.dataset.discussionReady) {
+        section.dataset.discussionReady = "1";
+        new Discussion(section);
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
