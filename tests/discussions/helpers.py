@@ -85,10 +85,6 @@ def committed(function, /, **kwargs):
 
 
 def final_status(client, method, url, data=None, **extra):
-    """The status a browser ends on.
-
-    LocaleMiddleware answers a 404 on an unprefixed URL with a redirect to the /<language>/ URL
-    when Wagtail's catch-all route would match it; that URL then answers 404 itself.
-    """
-    response = getattr(client, method)(url, data or {}, follow=True, **extra)
+    """The status the endpoint answers (a refused request is not redirected anywhere)."""
+    response = getattr(client, method)(url, data or {}, **extra)
     return response.status_code

@@ -131,3 +131,14 @@ def test_a_chosen_time_zone_wins_over_the_governments(client_for):
     UserProfile.objects.filter(user=member).update(current_time_zone="America/Panama")
     response = client_for(member).get("/es/")
     assert response.context["TIME_ZONE"] == "America/Panama"
+
+
+def test_an_unprefixed_page_url_still_redirects_to_its_language(client_for, participant):
+    response = client_for(participant).get("/governments/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/governments/"
+
+
+def test_a_404_answered_by_a_view_stays_a_404(client_for, coordinator):
+    response = client_for(coordinator).post("/accounts/invitations/999999/revoke/")
+    assert response.status_code == 404

@@ -49,7 +49,7 @@ def check_membership(*, email, role, government_code, language):
             _("Unknown role “%(role)s”: use coordinator, focal_point or participant.") % {"role": role}
         )
     if role == User.Role.FOCAL_POINT and not government_code:
-        raise ValidationError(_("A focal point must belong to a government (--government CODE)."))
+        raise ValidationError(_("A focal point must belong to a government."))
     if role != User.Role.FOCAL_POINT and government_code:
         raise ValidationError(_("Only focal points belong to a government."))
     if government_code and government_code not in GOVERNMENTS_BY_CODE:

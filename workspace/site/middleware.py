@@ -1,6 +1,9 @@
 from csp.middleware import CSPMiddleware
 from csp.utils import default_config
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -16,3 +19,20 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only and parts.config is None and request.path_info.startswith(self.admin_prefix):
             parts.config = default_config(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
         return parts
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, minus the language redirect on a 404 a view chose to answer.
+
+    With Wagtail's catch-all page route under i18n_patterns, Django would turn any 404 from a
+    view outside the language prefix (a refused discussion, an unknown invitation) into a
+    redirect to /es/…: a POST would become a GET and an API client would see a 302. Only URLs
+    that matched no route still get the redirect to their language.
+    """
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and getattr(request, "resolver_match", None) is not None:
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", get_language())
+            return response
+        return super().process_response(request, response)
