@@ -107,12 +107,41 @@ URL_RULES = {
     "unlock": ("post", lambda draft, comment: [draft.pk]),
     "comments": ("get", lambda draft, comment: [draft.pk]),
     "events": ("get", lambda draft, comment: [draft.pk]),
+    "follow": ("post", lambda draft, comment: [draft.pk]),
+    "unfollow": ("post", lambda draft, comment: [draft.pk]),
+}
+
+# The member's own notification centre: another member's notification is a 404, the rest is theirs only.
+MEMBER_URL_RULES = {
+    "notifications": ("get", lambda notification: []),
+    "notifications_read_all": ("post", lambda notification: []),
+    "notification_preferences": ("post", lambda notification: []),
+    "notification_open": ("post", lambda notification: [notification.pk]),
+    "notification_read": ("post", lambda notification: [notification.pk]),
 }
 
 
 def test_every_discussion_url_has_an_access_rule():
     names = {pattern.name for pattern in discussion_urls.urlpatterns if isinstance(pattern, URLPattern)}
-    assert names == set(URL_RULES), "a new discussion URL needs a row in URL_RULES"
+    assert names == set(URL_RULES) | set(MEMBER_URL_RULES), "a new discussion URL needs a row in URL_RULES"
+
+
+@pytest.mark.parametrize("name", MEMBER_URL_RULES)
+def test_notification_urls_touch_only_the_members_own_notifications(client, name, participant, focal_point_gt):
+    from workspace.discussions.models import Notification, NotificationPreferences
+
+    thread = make_thread(make_draft_page("GT"))
+    notification = Notification.objects.create(recipient=focal_point_gt, kind="mention", thread=thread)
+    method, args = MEMBER_URL_RULES[name]
+    url = reverse(f"discussions:{name}", args=args(notification))
+
+    assert getattr(client, method)(url).status_code == 302  # anonymous: sign in first
+    client.force_login(participant)
+    status = final_status(client, method, url, {"email_mentions": "", "daily_digest": ""})
+    assert status == (404 if args(notification) else 200 if method == "get" else 302)
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    assert not NotificationPreferences.objects.filter(member=focal_point_gt).exists()
 
 
 @pytest.mark.parametrize("name", URL_RULES)

@@ -18,6 +18,7 @@ from django.core.cache import cache
 
 from .access import can_view_thread, is_member
 from .models import Thread
+from .notifications import unread_count
 from .rendering import REPLAY_BATCH, events_after
 
 logger = logging.getLogger(__name__)
@@ -40,9 +41,11 @@ def setting(name, default):
 
 
 class MemberConsumer(AsyncJsonWebsocketConsumer):
-    """A member's own push channel (notification counts arrive here).
+    """A member's own push channel: the unread notification count for the bell.
 
-    It only pushes: everything a member changes goes through an HTTP POST.
+    It only pushes: everything a member changes goes through an HTTP POST. A group message
+    `member.notifications` only wakes it; the count is read from the database, so counts from two
+    commits cannot arrive out of order with a stale number last.
     """
 
     async def connect(self):
@@ -54,6 +57,7 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello"})
+        await self.member_notifications({})
 
     async def disconnect(self, code):
         if getattr(self, "group_name", None):
@@ -61,6 +65,10 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
 
     async def member_event(self, event):
         await self.send_json(event["payload"])
+
+    async def member_notifications(self, event):
+        unread = await database_sync_to_async(unread_count)(self.scope["user"].pk)
+        await self.send_json({"type": "notifications", "unread": unread})
 
 
 def reload_member(user):

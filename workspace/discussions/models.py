@@ -100,6 +100,8 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["thread", "sequence"]
+        # Hide and restore in the moderation queue (the services also require a coordinator).
+        permissions = [("moderate_comment", _("Can hide and restore comments"))]
         constraints = [
             models.UniqueConstraint(fields=["thread", "sequence"], name="discussions_comment_thread_sequence"),
             models.UniqueConstraint(
@@ -198,3 +200,98 @@ class Flag(models.Model):
 
     def __str__(self):
         return f"{self.comment} · {self.get_reason_display()}"
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_listing(self):
+        return self.select_related("thread__page", "comment__author").order_by("-created", "-pk")
+
+
+class Notification(models.Model):
+    """Something in a discussion a member should know about; written in the transaction of its cause."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply to your comment")
+        MENTION = "mention", _("Mention")
+        MODERATION = "moderation", _("Moderation of your comment")
+        FOLLOWED_THREAD_COMMENT = "followed_thread_comment", _("New comment in a discussion you follow")
+        FLAG = "flag", _("Flagged comment")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="discussion_notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="discussions_notif_unread")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def is_read(self):
+        return self.read_at is not None
+
+
+class Follow(models.Model):
+    """A member follows a thread: new comments in it notify them. Posting in a thread follows it."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="followed_threads"
+    )
+    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="follows")
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("followed discussion")
+        verbose_name_plural = _("followed discussions")
+        constraints = [models.UniqueConstraint(fields=["member", "thread"], name="discussions_follow_once")]
+
+    def __str__(self):
+        return f"{self.member} → {self.thread}"
+
+
+class NotificationPreferences(models.Model):
+    """Which emails a member wants; a member without a row has the defaults."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="discussion_preferences",
+    )
+    email_mentions = models.BooleanField(_("email me at once when someone mentions me"), default=True)
+    daily_digest = models.BooleanField(_("email me a daily digest of my other unread notifications"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.member)
+
+    @classmethod
+    def for_member(cls, member):
+        """The member's preferences, unsaved defaults when they never chose (reading writes nothing)."""
+        return cls.objects.filter(member=member).first() or cls(member=member)

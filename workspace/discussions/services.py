@@ -24,6 +24,7 @@ from django.utils.html import linebreaks, strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from . import notifications
 from .access import can_view_thread, check_can_post, check_moderator, is_member
 from .models import Comment, CommentRevision, Flag, Thread, ThreadEvent
 
@@ -170,6 +171,9 @@ def get_or_create_thread(*, page, anchor=""):
 def post_comment(*, thread, author, body, parent=None, idempotency_key=None):
     """Post a comment (or a reply to a top-level comment) and broadcast `posted`.
 
+    Notifies (same savepoint) the parent's author, mentioned members and the thread's followers,
+    and makes the author follow the thread (`notifications.notify_comment_posted`).
+
     Preconditions: the author may post in the thread (`check_can_post`: access, not locked unless a
     coordinator); `parent`, if any, is a top-level comment of the same thread. Raises Http404 /
     PermissionDenied / ValidationError / RateLimited. A repeated `idempotency_key` from the same
@@ -199,6 +203,7 @@ def post_comment(*, thread, author, body, parent=None, idempotency_key=None):
                 thread=thread, author=author, parent=parent, body=clean, sequence=sequence, idempotency_key=key
             )
             record_event(thread=thread, kind=ThreadEvent.Kind.POSTED, comment=comment, sequence=sequence)
+            notifications.notify_comment_posted(comment)
     except IntegrityError:
         if key is None:
             raise
@@ -273,6 +278,7 @@ def hide_comment(*, comment, moderator, reason):
     comment.save(update_fields=["hidden", "hidden_by", "hidden_reason"])
     log(instance=comment, action=HIDE_ACTION, user=moderator, data={"reason": comment.hidden_reason})
     record_event(thread=comment.thread, kind=ThreadEvent.Kind.HIDDEN, comment=comment)
+    notifications.notify_moderation(comment=comment, moderator=moderator)
     return comment
 
 
@@ -289,6 +295,7 @@ def restore_comment(*, comment, moderator, reason=""):
     comment.save(update_fields=["hidden", "hidden_by", "hidden_reason"])
     log(instance=comment, action=RESTORE_ACTION, user=moderator, data={"reason": (reason or "").strip()[:500]})
     record_event(thread=comment.thread, kind=ThreadEvent.Kind.RESTORED, comment=comment)
+    notifications.notify_moderation(comment=comment, moderator=moderator)
     return comment
 
 
@@ -324,7 +331,8 @@ def _set_locked(*, thread, moderator, locked, reason):
 def flag_comment(*, comment, member, reason):
     """Flag a comment for the coordinators (once per member; flagging again updates the reason).
 
-    Preconditions: the member can read the thread and is not the author. Flags are not broadcast.
+    Preconditions: the member can read the thread and is not the author. Flags are not broadcast;
+    a new flag alerts the coordinators (bell and email, `notifications.notify_flag`).
     """
     if not can_view_thread(member, comment.thread):
         raise Http404(_("No such comment."))
@@ -333,7 +341,9 @@ def flag_comment(*, comment, member, reason):
     if comment.author_id == member.pk:
         raise PermissionDenied(_("You cannot flag your own comment."))
     flag, created = Flag.objects.get_or_create(comment=comment, member=member, defaults={"reason": reason})
-    if not created and flag.reason != reason:
+    if created:
+        notifications.notify_flag(flag)
+    elif flag.reason != reason:
         flag.reason = reason
         flag.save(update_fields=["reason"])
     return flag

@@ -11,16 +11,18 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
-from .access import access_comment_by_id, access_page_by_id, access_thread_by_id
-from .forms import CommentForm, EditCommentForm, FlagForm, ModerationForm
+from . import notifications, services
+from .access import access_comment_by_id, access_page_by_id, access_thread_by_id, can_view_thread
+from .forms import CommentForm, EditCommentForm, FlagForm, ModerationForm, NotificationPreferencesForm
+from .models import Notification, NotificationPreferences
 from .rendering import comment_context, events_after, render_comment, thread_comments, thread_rendering
 
 
@@ -192,3 +194,98 @@ def events(request, thread_id):
     rendered, latest = result
     last_sent = rendered[-1]["sequence"] if rendered else after
     return JsonResponse({"events": rendered, "sequence": latest, "more": last_sent < latest})
+
+
+# --- Notifications and follows -----------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    """The member's notification centre, newest first; a notification of a thread they can no longer
+    see is listed without its text."""
+    paginator = Paginator(Notification.objects.filter(recipient=request.user).for_listing(), NOTIFICATIONS_PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    visible = {}
+    for notification in page_obj:
+        if notification.thread_id not in visible:
+            visible[notification.thread_id] = can_view_thread(request.user, notification.thread)
+        notification.viewer_can_see = visible[notification.thread_id]
+    context = {
+        "page_obj": page_obj,
+        "notifications": page_obj.object_list,
+        "unread": notifications.unread_count(request.user.pk),
+        "preferences_form": NotificationPreferencesForm(instance=NotificationPreferences.for_member(request.user)),
+    }
+    return render(request, "discussions/notifications.html", context)
+
+
+@login_required
+@require_POST
+def notification_open(request, notification_id):
+    """Mark one notification read and go to its comment (or back to the list if it is out of reach)."""
+    notification = get_object_or_404(
+        Notification.objects.select_related("thread__page"), pk=notification_id, recipient=request.user
+    )
+    notifications.mark_read(member=request.user, notification_ids=[notification.pk])
+    if not can_view_thread(request.user, notification.thread):
+        return redirect("discussions:notifications")
+    fragment = f"comment-{notification.comment_id}" if notification.comment_id else "discussion"
+    return HttpResponseRedirect(page_url(request, notification.thread.page, fragment))
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id):
+    get_object_or_404(Notification, pk=notification_id, recipient=request.user)
+    notifications.mark_read(member=request.user, notification_ids=[notification_id])
+    return notifications_done(request, _("Marked as read."))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    notifications.mark_read(member=request.user)
+    return notifications_done(request, _("All notifications are marked as read."))
+
+
+def notifications_done(request, message):
+    if wants_json(request):
+        return JsonResponse({"unread": notifications.unread_count(request.user.pk), "message": str(message)})
+    messages.success(request, message)
+    return redirect("discussions:notifications")
+
+
+@login_required
+@require_POST
+def notification_preferences(request):
+    form = NotificationPreferencesForm(request.POST, instance=NotificationPreferences.for_member(request.user))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Your email preferences are saved."))
+    return redirect("discussions:notifications")
+
+
+@login_required
+@require_POST
+def follow(request, thread_id):
+    thread = access_thread_by_id(request.user, thread_id)
+    notifications.follow_thread(member=request.user, thread=thread)
+    return follow_done(request, thread, following=True, message=_("You follow this discussion."))
+
+
+@login_required
+@require_POST
+def unfollow(request, thread_id):
+    thread = access_thread_by_id(request.user, thread_id)
+    notifications.unfollow_thread(member=request.user, thread=thread)
+    return follow_done(request, thread, following=False, message=_("You no longer follow this discussion."))
+
+
+def follow_done(request, thread, *, following, message):
+    if wants_json(request):
+        return JsonResponse({"thread_id": thread.pk, "following": following, "message": str(message)})
+    messages.success(request, message)
+    return HttpResponseRedirect(page_url(request, thread.page, "discussion"))

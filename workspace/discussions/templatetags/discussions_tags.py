@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 
 from workspace.discussions.access import can_post_in_thread, can_view_page_discussion, is_moderator
 from workspace.discussions.models import Flag, Thread
+from workspace.discussions.notifications import is_following, unread_count
 from workspace.discussions.rendering import thread_comments
 from workspace.discussions.services import sanitize_comment_html
 
@@ -34,6 +35,7 @@ def discussion_panel(context, page, anchor=""):
         "is_moderator": is_moderator(viewer),
         "can_post": can_post_in_thread(viewer, thread) if thread else True,
         "socket_path": f"/ws/threads/{thread.pk}/" if thread else "",
+        "following": is_following(viewer, thread) if thread else False,
         "flag_reasons": Flag.Reason.choices,
     }
 
@@ -53,3 +55,12 @@ def comment_source(body):
 @register.simple_tag
 def new_idempotency_key():
     return uuid.uuid4().hex
+
+
+@register.simple_tag(takes_context=True)
+def unread_notification_count(context):
+    """The signed-in member's unread notifications (one query), for the bell."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return unread_count(user.pk)

@@ -1,0 +1,126 @@
+"""The moderation queue in the Wagtail admin: who sees it, its filters, and hide/restore through the services."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from tests.factories import government_page, make_member
+from workspace.accounts.models import COORDINATORS_GROUP
+from workspace.discussions.models import Notification
+from workspace.discussions.services import HIDE_ACTION, RESTORE_ACTION, flag_comment, hide_comment, post_comment
+
+from .conftest import make_thread
+
+QUEUE = "discussion_moderation:index"
+# What the lead grants the Coordinators group in workspace/site/setup.py.
+COORDINATOR_PERMISSIONS = ("view_comment", "moderate_comment")
+
+
+@pytest.fixture
+def moderators(db):
+    group = Group.objects.get(name=COORDINATORS_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="discussions", codename__in=COORDINATOR_PERMISSIONS)
+    )
+
+
+@pytest.fixture
+def comments(live_thread, participant):
+    """A flagged comment on Guatemala's page, a plain one on Honduras' page."""
+    flagged = post_comment(thread=live_thread, author=participant, body="Buy cheap watches")
+    for reason in ("spam", "spam", "offensive"):
+        flag_comment(comment=flagged, member=make_member("participant"), reason=reason)
+    plain = post_comment(thread=make_thread(government_page("HN")), author=participant, body="A useful remark")
+    return flagged, plain
+
+
+def listing(client, query=""):
+    response = client.get(reverse(QUEUE) + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.usefixtures("moderators")
+def test_the_queue_lists_comments_with_flag_reasons_and_counts(client_for, coordinator, comments):
+    html = listing(client_for(coordinator))
+    assert "Buy cheap watches" in html and "A useful remark" in html
+    assert re.search(r"Spam ×2, [^<]+ ×1", html)  # reasons with counts, most frequent first
+
+
+@pytest.mark.usefixtures("moderators")
+@pytest.mark.parametrize(
+    ("query", "shown", "not_shown"),
+    [
+        ("?flagged=true", "Buy cheap watches", "A useful remark"),
+        ("?flagged=false", "A useful remark", "Buy cheap watches"),
+        ("?government=HN", "A useful remark", "Buy cheap watches"),
+        ("?government=GT", "Buy cheap watches", "A useful remark"),
+        ("?hidden=false", "A useful remark", "nothing"),
+    ],
+)
+def test_the_queue_filters(client_for, coordinator, comments, query, shown, not_shown):
+    html = listing(client_for(coordinator), query)
+    assert shown in html and not_shown not in html
+
+
+@pytest.mark.usefixtures("moderators")
+def test_the_queue_filters_by_page_and_hidden(client_for, coordinator, comments):
+    flagged, plain = comments
+    client = client_for(coordinator)
+    html = listing(client, f"?page={plain.thread.page_id}")
+    assert "A useful remark" in html and "Buy cheap watches" not in html
+    hide_comment(comment=flagged, moderator=coordinator, reason="Spam")
+    html = listing(client, "?hidden=true")
+    assert "Buy cheap watches" in html and "A useful remark" not in html
+
+
+@pytest.mark.usefixtures("moderators")
+def test_hide_and_restore_from_the_queue_use_the_services(client_for, coordinator, participant, comments):
+    flagged, _ = comments
+    client = client_for(coordinator)
+    hide_url = reverse("discussion_moderation:hide", args=[flagged.pk])
+    assert hide_url in listing(client)
+
+    response = client.post(hide_url, {"reason": ""})
+    assert response.status_code == 200 and 'class="error-message"' in response.content.decode()
+    flagged.refresh_from_db()
+    assert not flagged.hidden
+
+    response = client.post(hide_url, {"reason": "Advertising"})
+    assert response.status_code == 302
+    flagged.refresh_from_db()
+    assert flagged.hidden and flagged.hidden_reason == "Advertising" and flagged.hidden_by == coordinator
+    assert ModelLogEntry.objects.filter(action=HIDE_ACTION, object_id=str(flagged.pk)).exists()
+    assert flagged.events.filter(kind="hidden").exists()  # broadcast to live clients like any hide
+    assert Notification.objects.filter(recipient=participant, kind="moderation", comment=flagged).exists()
+
+    response = client.post(reverse("discussion_moderation:restore", args=[flagged.pk]), {"reason": "Appeal"})
+    assert response.status_code == 302
+    flagged.refresh_from_db()
+    assert not flagged.hidden
+    assert ModelLogEntry.objects.filter(action=RESTORE_ACTION, object_id=str(flagged.pk)).exists()
+
+
+@pytest.mark.usefixtures("moderators")
+def test_comments_change_only_through_moderation_even_for_superusers(client_for, coordinator, comments):
+    flagged, _ = comments
+    coordinator.is_superuser = True
+    coordinator.save()
+    client = client_for(coordinator)
+    for name in ("edit", "delete"):
+        assert client.get(reverse(f"discussion_moderation:{name}", args=[flagged.pk])).status_code in (302, 403)
+    assert client.get(reverse("discussion_moderation:add")).status_code in (302, 403)
+
+
+def test_without_the_model_permissions_there_is_no_queue(client_for, coordinator, focal_point_gt, comments):
+    flagged, _ = comments
+    for member in (coordinator, focal_point_gt):  # a coordinator without the grants, a focal point
+        client = client_for(member)
+        assert client.get(reverse(QUEUE)).status_code in (302, 403)
+        response = client.post(reverse("discussion_moderation:hide", args=[flagged.pk]), {"reason": "x"})
+        assert response.status_code in (302, 403)
+    flagged.refresh_from_db()
+    assert not flagged.hidden

@@ -1,0 +1,130 @@
+"""Emails about discussions, sent by the task worker (immediately in development and tests).
+
+Each task re-reads the database and re-checks the access rule and the member's preferences when
+it runs: a member who lost access to a thread, or switched the email off, gets nothing.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django_tasks import task
+
+from workspace.accounts.models import COORDINATORS_GROUP
+
+from .access import can_view_thread, is_member
+from .models import Flag, Notification
+from .notifications import comment_text, digest_notifications, digest_recipients, wants_email
+
+
+def comment_url(comment):
+    """An absolute link to the comment on its page."""
+    page = comment.thread.page.specific_deferred
+    url = page.get_full_url() or ""
+    if not url.startswith("http"):
+        url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (page.get_url() or "/")
+    return f"{url}#{comment.anchor_id}"
+
+
+def moderation_queue_url():
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("discussion_moderation:index")
+
+
+def _send(member, *, subject, template, context):
+    with translation.override(member.preferred_language or settings.LANGUAGE_CODE):
+        body = render_to_string(template, {"member": member, **context})
+        send_mail(str(subject()), body, None, [member.email])
+
+
+@task()
+def send_flag_alert(flag_id):
+    """Email every coordinator the flagged comment's text, the reason and a link to it."""
+    flag = Flag.objects.select_related("comment__thread__page", "comment__author", "member").filter(pk=flag_id).first()
+    if flag is None:
+        return 0
+    comment = flag.comment
+    context = {
+        "flag": flag,
+        "comment": comment,
+        "text": comment_text(comment.body),
+        "comment_url": comment_url(comment),
+        "queue_url": moderation_queue_url(),
+    }
+    coordinators = get_user_model().objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
+    sent = 0
+    for coordinator in coordinators:
+        _send(
+            coordinator,
+            subject=lambda: gettext("A comment was flagged: %(page)s") % {"page": comment.thread.page.title},
+            template="discussions/email/flag_alert.txt",
+            context=context,
+        )
+        sent += 1
+    return sent
+
+
+@task()
+def send_mention_email(notification_id):
+    """Email a mentioned member at once, if they still can see the thread and want such emails."""
+    notification = (
+        Notification.objects.select_related("recipient", "comment__author", "thread__page")
+        .filter(pk=notification_id, emailed_at__isnull=True)
+        .first()
+    )
+    if notification is None or notification.comment is None or not notification.comment.is_visible:
+        return False
+    member = notification.recipient
+    if not is_member(member) or not can_view_thread(member, notification.thread):
+        return False
+    if not wants_email(member, Notification.Kind.MENTION):
+        return False
+    comment = notification.comment
+    _send(
+        member,
+        subject=lambda: gettext("%(author)s mentioned you in a discussion") % {"author": comment.author},
+        template="discussions/email/mention.txt",
+        context={"comment": comment, "text": comment_text(comment.body), "comment_url": comment_url(comment)},
+    )
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def email_daily_digests(*, now=None):
+    """Email each member (digest on) their unread notifications of the last day, in their language.
+
+    Each notification goes in at most one email (it is marked emailed), so running twice is harmless.
+    Returns the number of emails sent.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for member in digest_recipients():
+        notifications = digest_notifications(member, now=now)
+        if not notifications:
+            continue
+        for notification in notifications:
+            # A comment hidden or deleted since is named, never quoted.
+            if notification.comment is not None and notification.comment.is_visible:
+                notification.text = comment_text(notification.comment.body)
+                notification.url = comment_url(notification.comment)
+        _send(
+            member,
+            subject=lambda: gettext("Your discussions today"),
+            template="discussions/email/digest.txt",
+            context={"notifications": notifications, "notifications_url": _notifications_url()},
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
+        sent += 1
+    return sent
+
+
+def _notifications_url():
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("discussions:notifications")
+
+
+@task()
+def send_daily_digests():
+    """The daily digest for the task worker's scheduler (the `send_digests` command does the same)."""
+    return email_daily_digests()
