@@ -11,8 +11,9 @@ from channels.testing import ChannelsLiveServerTestCase
 from daphne.testing import DaphneProcess
 from django.db import connections
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, current_totp_code
 
+MFA_PATH = "/accounts/2fa/authenticate/"
 LOGIN_PATH = "/accounts/login/"
 
 
@@ -72,3 +73,10 @@ class BrowserJourney(ChannelsLiveServerTestCase):
             form.locator('button[type="submit"]').click()
         if urlsplit(self.page.url).path == LOGIN_PATH:
             raise AssertionError(f"{member.email} could not sign in: {self.page.locator('main').inner_text()}")
+        if urlsplit(self.page.url).path == MFA_PATH:
+            # Coordinators are enrolled in TOTP (tests.factories): type the code an app would show.
+            self.page.locator('input[name="code"]').fill(current_totp_code(member))
+            with self.page.expect_navigation():
+                self.page.locator('main button[type="submit"]').first.click()
+            if urlsplit(self.page.url).path == MFA_PATH:
+                raise AssertionError(f"{member.email}: the two-factor code was refused")

@@ -32,13 +32,13 @@ class MemberTimeZoneMiddleware:
 
 
 class CoordinatorMFAMiddleware:
-    """Coordinators and superusers must enrol in two-factor authentication before the admin.
+    """Coordinators and superusers must enrol in two-factor authentication before the admin or invitations.
 
     allauth offers MFA but has no "required for this group"; this is that rule. The MFA pages
     themselves and sign-out stay reachable so the member can enrol.
     """
 
-    protected_prefixes = ("/admin/",)
+    protected_prefixes = ("/admin/", "/accounts/invitations/")
 
     def __init__(self, get_response):
         self.get_response = get_response

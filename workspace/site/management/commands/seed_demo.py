@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from workspace.discussions.demo import seed_discussions
 from workspace.site.demo import DEMO_PASSWORD, seed_demo
 from workspace.site.setup import setup_workspace
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             )
         setup_workspace()
         sign_ins = seed_demo()
+        seed_discussions()
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo sign-ins:"))
         for email, role, government in sign_ins:
             suffix = f" · {government}" if government else ""
