@@ -187,8 +187,18 @@ def setup_workspace():
     return home
 
 
-def _ensure_home(locale):
+def _ensure_roots(locale):
+    """Wagtail's migrations create the root page and collection; a flushed database has neither."""
     root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return root
+
+
+def _ensure_home(locale):
+    root = _ensure_roots(locale)
     home = HomePage.objects.filter(depth=2, locale=locale).first()
     if home is None:
         # Wagtail's initial migration leaves a plain "Welcome" page where the home page goes.
@@ -244,7 +254,11 @@ def _ensure_groups_and_permissions():
     access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
 
     coordinators, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
-    coordinators.permissions.add(access_admin, *_model_permissions("accounts", "invitation", ("add", "change", "view")))
+    coordinators.permissions.add(
+        access_admin,
+        *_model_permissions("accounts", "invitation", ("add", "change", "view")),
+        *_model_permissions("discussions", "comment", ("view", "moderate")),
+    )
     for codename in COORDINATOR_PAGE_PERMISSIONS:
         _grant_page(coordinators, root_page, codename)
     for name in COORDINATOR_COLLECTION_PERMISSIONS:

@@ -1,0 +1,41 @@
+"""Admin registrations of the site app: the target-population list and draft privacy in choosers."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import BestPracticePage, TargetPopulation
+
+
+class TargetPopulationViewSet(SnippetViewSet):
+    """The managed list of target populations (coordinators add, rename and order them)."""
+
+    model = TargetPopulation
+    icon = "group"
+    menu_label = _("Target populations")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["name_es", "name_en", "name_fr", "slug", "sort_order"]
+    search_fields = ["name_es", "name_en", "name_fr"]
+    ordering = ["sort_order", "name_es"]
+
+
+register_snippet(TargetPopulationViewSet)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_governments_drafts(pages, request):
+    """A page chooser (e.g. "related practices") lists drafts only to those who may edit them.
+
+    Wagtail's chooser lists every page; a practice that was never approved is visible only
+    to its government's focal points and the coordinators, here as everywhere else.
+    """
+    user = request.user
+    if user.is_superuser:
+        return pages
+    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    drafts = Q(live=False) & Q(pk__in=BestPracticePage.objects.values("pk"))
+    return pages.exclude(drafts & ~Q(pk__in=editable.values("pk")))
