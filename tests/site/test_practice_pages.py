@@ -68,7 +68,7 @@ def test_a_practice_page_shows_its_metadata_body_and_attachments(member_client, 
         "tiempo medio de atención",
         "Protocolo firmado",
         "(PDF, 2,0\xa0KB)",
-        "data-discussion-slot",
+        '<section class="discussion" id="discussion"',  # the live discussion panel
     ):
         assert text in body, text
     assert "2017" in body
