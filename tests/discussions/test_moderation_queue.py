@@ -15,8 +15,13 @@ from workspace.discussions.services import HIDE_ACTION, RESTORE_ACTION, flag_com
 from .conftest import make_thread
 
 QUEUE = "discussion_moderation:index"
-# What the lead grants the Coordinators group in workspace/site/setup.py.
+# What setup_workspace grants the Coordinators group.
 COORDINATOR_PERMISSIONS = ("view_comment", "moderate_comment")
+
+
+def test_setup_workspace_grants_coordinators_the_moderation_queue(db):
+    granted = Group.objects.get(name=COORDINATORS_GROUP).permissions.filter(content_type__app_label="discussions")
+    assert set(COORDINATOR_PERMISSIONS) <= set(granted.values_list("codename", flat=True))
 
 
 @pytest.fixture
@@ -115,9 +120,9 @@ def test_comments_change_only_through_moderation_even_for_superusers(client_for,
     assert client.get(reverse("discussion_moderation:add")).status_code in (302, 403)
 
 
-def test_without_the_model_permissions_there_is_no_queue(client_for, coordinator, focal_point_gt, comments):
+def test_without_the_model_permissions_there_is_no_queue(client_for, focal_point_gt, comments):
     flagged, _ = comments
-    for member in (coordinator, focal_point_gt):  # a coordinator without the grants, a focal point
+    for member in (focal_point_gt,):  # only the Coordinators group has the grants
         client = client_for(member)
         assert client.get(reverse(QUEUE)).status_code in (302, 403)
         response = client.post(reverse("discussion_moderation:hide", args=[flagged.pk]), {"reason": "x"})

@@ -77,7 +77,7 @@ def test_a_reply_to_a_missing_comment_is_a_form_error(client_for, participant, l
 
 
 def test_the_http_path_answers_429_when_the_member_posts_too_fast(client_for, participant, live_thread, settings):
-    settings.DISCUSSIONS_RATE_LIMITS = ((60, 2),)
+    settings.DISCUSSIONS_RATE_LIMITS = ((10**9, 2),)  # one fixed window for the whole test
     client = client_for(participant)
     url = reverse("discussions:post", args=[live_thread.page_id])
     assert client.post(url, {"body": "1"}).status_code == 302

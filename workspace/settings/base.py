@@ -293,6 +293,8 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = _("Regional dialogue and coordination workspace")
+# No avatars from gravatar.com: nothing may load from outside the workspace.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
