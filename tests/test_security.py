@@ -88,3 +88,19 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client, parti
     unknown = client.post("/accounts/login/", {"login": "nobody@example.org", "password": "wrong-password-1"})
     assert wrong.status_code == unknown.status_code == 200
     assert wrong.context["form"].errors == unknown.context["form"].errors
+
+
+def test_an_anonymous_visitor_cannot_download_a_document_a_member_can(client, participant):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.create(
+        title="Protocolo", file=ContentFile(b"confidential", name="protocolo.txt")
+    )
+    response = client.get(document.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    client.force_login(participant)
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"confidential"

@@ -157,3 +157,10 @@ def test_setup_workspace_is_idempotent():
     before = snapshot()
     call_command("setup_workspace", stdout=io.StringIO())
     assert snapshot() == before
+
+
+def test_documents_are_members_only():
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    root = Collection.get_first_root_node()
+    assert root.get_view_restrictions().filter(restriction_type=CollectionViewRestriction.LOGIN).exists()

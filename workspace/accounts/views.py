@@ -46,27 +46,24 @@ def invitation_list(request):
     return render(request, "account/invitation_list.html", {"form": form, "invitations": invitations})
 
 
-@require_POST
-@manage_invitations
-def resend_invitation(request, pk):
+def _act_on_invitation(request, pk, action, success_message):
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
-        services.resend_invitation(invitation=invitation, by=request.user)
+        action(invitation=invitation, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})
+        messages.success(request, success_message % {"email": invitation.email})
     return redirect("accounts:invitations")
+
+
+@require_POST
+@manage_invitations
+def resend_invitation(request, pk):
+    return _act_on_invitation(request, pk, services.resend_invitation, _("A new link was sent to %(email)s."))
 
 
 @require_POST
 @manage_invitations
 def revoke_invitation(request, pk):
-    invitation = get_object_or_404(Invitation, pk=pk)
-    try:
-        services.revoke_invitation(invitation=invitation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email})
-    return redirect("accounts:invitations")
+    return _act_on_invitation(request, pk, services.revoke_invitation, _("The invitation to %(email)s was revoked."))

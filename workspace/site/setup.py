@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import (
     Collection,
+    CollectionViewRestriction,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
@@ -180,6 +181,10 @@ def setup_workspace():
     homes = list(HomePage.objects.filter(translation_key=home.translation_key))
     for page in homes:
         PageViewRestriction.objects.get_or_create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    # Documents and images are members-only too (the page restriction does not cover their URLs).
+    CollectionViewRestriction.objects.get_or_create(
+        collection=Collection.get_first_root_node(), restriction_type=CollectionViewRestriction.LOGIN
+    )
 
     _ensure_groups_and_permissions()
     _ensure_review_workflow()
