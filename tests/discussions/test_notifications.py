@@ -216,6 +216,7 @@ def test_the_digest_never_quotes_a_comment_hidden_since(live_thread, participant
 
 def test_the_notification_page_lists_marks_read_and_paginates(client_for, live_thread, participant, coordinator):
     client = client_for(participant)
+    client.cookies["django_language"] = "en"  # unprefixed URLs follow the language cookie
     assert "No notifications yet" in client.get(reverse("discussions:notifications")).content.decode()
 
     post_comment(thread=live_thread, author=participant, body="Following")
