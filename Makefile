@@ -24,7 +24,7 @@ messages: install
 	else echo "msgfmt not found: using the committed .mo catalogues"; fi
 
 makemessages: install
-	$(PY) manage.py makemessages -l es -l fr -l en --ignore=.venv --ignore=tests --no-obsolete
+	$(PY) manage.py makemessages -l es -l fr --ignore=.venv --ignore=tests --no-obsolete
 
 migrate: install
 	$(PY) manage.py migrate --noinput
