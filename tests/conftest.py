@@ -41,3 +41,14 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layers():
+    """A new channel layer per test: channels_redis binds its locks to the event loop that first
+    used the layer, and each test drives the consumers from an event loop of its own."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
