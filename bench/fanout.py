@@ -1,0 +1,404 @@
+"""Benchmark of live fan-out: a comment POSTed over HTTP → its `event` on N websocket clients.
+
+For each channel layer (in-memory: one uvicorn process; Redis: two uvicorn processes, clients
+spread over both) it starts the real ASGI application (bench/relay_asgi.py: the workspace plus a
+bare relay route), connects N members to a practice page's thread and, in the same servers, N
+clients to the bare relay consumer (group join + relay, no auth, no database): the yardstick.
+Each round times, from just before the POST of a comment (CSRF token, `Accept: application/json`,
+as the browser sends it) to each client's receipt of the `event` with that sequence; then, from
+just before a publisher client's frame to the relay, to each relay client's receipt. It prints
+one table; the target is a p95 within 1.5× of the bare relay's with no lost message (a client
+that did not get a sequence within --timeout). Exit code 1 when a message was lost.
+A benchmark, not a test: numbers depend on the machine and its load.
+
+    .venv/bin/python bench/fanout.py                                  # 50,200,500 on both layers
+    .venv/bin/python bench/fanout.py --sizes 20 --rounds 3 --layers memory
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ws_bench .venv/bin/python bench/fanout.py
+      (PostgreSQL: the database is emptied and rebuilt; default: an SQLite file in a temp dir)
+
+The members are participants with one socket each (the per-member socket limit is not reached);
+comments are posted by a separate pool of members, in turn, to stay under the posting rate limit.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
+
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+POSTERS = 10  # rotating posters: 10 posts a minute each is the product's rate limit
+CONNECT_CONCURRENCY = 20
+QUIET_SECONDS = 1.5  # no frame for this long: the presence announcements of new sockets are over
+TARGET_RATIO = 1.5
+
+SEED = r"""
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
+from workspace.accounts.services import add_member
+from workspace.discussions.services import get_or_create_thread
+from workspace.site.demo import build_practice
+from workspace.site.models import GovernmentPage
+
+def session_for(member):
+    session = SessionStore()
+    session[SESSION_KEY] = str(member.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+def members(prefix, count):
+    return [
+        session_for(add_member(email=f"{prefix}{n}@example.org", role="participant",
+                               first_name=f"{prefix.title()}{n}", last_name="Bench"))
+        for n in range(count)
+    ]
+
+government = GovernmentPage.objects.get(code="GT", locale__language_code="es")
+page = build_practice(
+    government=government, title="Protocolo de retorno asistido", pillars=[1, 3],
+    summary="Práctica de referencia para la prueba de difusión en vivo.", instrument_type="protocol",
+    start_year=2021, body=["Descripción de la práctica, sus etapas y sus resultados. " * 8], slug="difusion",
+)
+government.add_child(instance=page)
+page.save_revision().publish()
+thread = get_or_create_thread(page=page)
+with transaction.atomic():
+    listeners, posters = members("listener", COUNT), members("poster", POSTERS)
+print(json.dumps({"page_id": page.pk, "page_url": page.url, "thread_id": thread.pk,
+                  "listeners": listeners, "posters": posters}))
+"""
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
+
+
+# --- Database and servers ---------------------------------------------------------------------
+
+
+def manage(args, env):
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=True
+    ).stdout
+
+
+def prepare(env, listeners):
+    print(f"Preparing the database ({listeners} listeners, {POSTERS} posters)…", file=sys.stderr)
+    if not env["DATABASE_URL"].startswith("sqlite:///"):
+        manage(["flush", "--noinput"], env)
+    manage(["migrate", "--noinput", "-v0"], env)
+    manage(["setup_workspace"], env)
+    code = SEED.replace("COUNT", str(listeners)).replace("POSTERS", str(POSTERS))
+    return json.loads(manage(["shell", "-c", code], env).strip().splitlines()[-1])
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server on port {port} exited with {process.returncode}")
+        try:
+            with urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server on port {port} did not start")
+
+
+class Servers:
+    """`count` uvicorn processes of bench.relay_asgi, each on its own port; stopped on exit, always."""
+
+    def __init__(self, count, env):
+        self.count, self.env, self.processes, self.ports = count, env, [], []
+
+    def __enter__(self):
+        try:
+            for _ in range(self.count):
+                port = free_port()
+                self.processes.append(
+                    subprocess.Popen(
+                        [PYTHON, "-m", "uvicorn", "bench.relay_asgi:application", "--host", "127.0.0.1",
+                         "--port", str(port), "--lifespan", "off", "--no-access-log", "--log-level", "warning"],
+                        cwd=ROOT, env=self.env, start_new_session=True,
+                    )
+                )  # fmt: skip
+                self.ports.append(port)
+            for port, process in zip(self.ports, self.processes, strict=True):
+                wait_for(port, process)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+# --- Clients ----------------------------------------------------------------------------------
+
+
+class Listener:
+    """One websocket client: remembers when it first received each sequence."""
+
+    def __init__(self, url, origin, cookie=None):
+        self.url, self.origin, self.cookie = url, origin, cookie
+        self.received = {}
+        self.task = None
+
+    async def start(self, clock, wait_for_hello):
+        headers = {"Cookie": f"sessionid={self.cookie}"} if self.cookie else None
+        self.socket = await connect(
+            self.url, origin=self.origin, additional_headers=headers, proxy=None, open_timeout=60, max_size=2**22
+        )
+        if wait_for_hello:
+            hello = json.loads(await asyncio.wait_for(self.socket.recv(), 60))
+            assert hello["type"] == "hello", hello
+        self.task = asyncio.create_task(self.listen(clock))
+
+    async def listen(self, clock):
+        try:
+            async for frame in self.socket:
+                now = time.perf_counter()
+                clock.last_frame = now
+                message = json.loads(frame)
+                if message.get("type") in ("event", "relay"):
+                    self.received.setdefault(message["sequence"], now)
+                    clock.frame_bytes = len(frame)
+        except Exception as error:  # a dropped socket shows up as lost messages
+            clock.errors.append(repr(error))
+
+
+class Clock:
+    def __init__(self):
+        self.last_frame = time.perf_counter()
+        self.frame_bytes = 1000
+        self.errors = []
+
+    async def quiet(self, seconds=QUIET_SECONDS, limit=300):
+        started = time.perf_counter()
+        while time.perf_counter() - self.last_frame < seconds and time.perf_counter() - started < limit:
+            await asyncio.sleep(0.1)
+
+
+async def connect_all(listeners, clock, wait_for_hello):
+    semaphore = asyncio.Semaphore(CONNECT_CONCURRENCY)
+
+    async def one(listener):
+        async with semaphore:
+            await listener.start(clock, wait_for_hello)
+
+    await asyncio.gather(*(one(listener) for listener in listeners))
+
+
+async def delivered(listeners, sequence, timeout):
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if all(sequence in listener.received for listener in listeners):
+            return
+        await asyncio.sleep(0.002)
+
+
+class Poster:
+    """A member posting comments from the page, as the browser does: CSRF cookie and header, JSON."""
+
+    def __init__(self, port, session_key, page_url, page_id):
+        self.origin = f"http://127.0.0.1:{port}"
+        self.session_key, self.page_id = session_key, page_id
+        with urlopen(Request(self.origin + page_url, headers={"Cookie": f"sessionid={session_key}"}), timeout=60) as r:
+            cookies = SimpleCookie()
+            for header in r.headers.get_all("Set-Cookie") or []:
+                cookies.load(header)
+        self.csrf = cookies["csrftoken"].value
+
+    def post(self, body):
+        request = Request(
+            f"{self.origin}/discussions/pages/{self.page_id}/comments/",
+            data=urlencode({"body": body, "anchor": "", "idempotency_key": uuid.uuid4().hex}).encode(),
+            headers={
+                "Accept": "application/json",
+                "Cookie": f"sessionid={self.session_key}; csrftoken={self.csrf}",
+                "X-CSRFToken": self.csrf,
+                "Origin": self.origin,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        with urlopen(request, timeout=60) as response:
+            assert response.status == 201, response.status
+            return json.loads(response.read())["sequence"]
+
+
+async def run_layer(layer, ports, seed, options):
+    """Rows (N, kind, latencies in seconds, lost) for one layer, its servers already running."""
+    clock = Clock()
+    thread_id = seed["thread_id"]
+    hosts = [f"127.0.0.1:{ports[i % len(ports)]}" for i in range(len(seed["listeners"]))]
+    workspace = [
+        Listener(f"ws://{host}/ws/threads/{thread_id}/", f"http://{host}", key)
+        for host, key in zip(hosts, seed["listeners"], strict=True)
+    ]
+    relay = [Listener(f"ws://{host}/ws/bench-relay/", f"http://{host}") for host in hosts]
+    posters = [
+        Poster(ports[i % len(ports)], key, seed["page_url"], seed["page_id"]) for i, key in enumerate(seed["posters"])
+    ]
+    publishers = [Listener(f"ws://127.0.0.1:{port}/ws/bench-relay/", f"http://127.0.0.1:{port}") for port in ports]
+    await connect_all(publishers, clock, wait_for_hello=False)
+    rows, connected, turn, relay_sequence = [], 0, 0, 0
+    try:
+        for size in options.sizes:
+            print(f"  {layer}: connecting {size} + {size} clients…", file=sys.stderr)
+            await connect_all(workspace[connected:size], clock, wait_for_hello=True)
+            await connect_all(relay[connected:size], clock, wait_for_hello=False)
+            connected = size
+            await clock.quiet()
+            samples = {"workspace": [], "bare relay": []}
+            lost = {"workspace": 0, "bare relay": 0}
+            for round_number in range(options.rounds + 1):  # round 0 warms up and is not counted
+                poster = posters[turn % len(posters)]
+                turn += 1
+                started = time.perf_counter()
+                sequence = await asyncio.to_thread(poster.post, f"Comentario de prueba {turn}: ¿llegó a todos?")
+                await delivered(workspace[:size], sequence, options.timeout)
+                timings = [listener.received.get(sequence) for listener in workspace[:size]]
+                if round_number:
+                    samples["workspace"] += [t - started for t in timings if t is not None]
+                    lost["workspace"] += sum(t is None for t in timings)
+                await clock.quiet(0.3)
+
+                relay_sequence += 1
+                # As big as the workspace's event frame, so both fan out the same bytes.
+                payload = {"type": "relay", "sequence": relay_sequence, "html": "x" * max(0, clock.frame_bytes - 60)}
+                started = time.perf_counter()
+                await publishers[turn % len(publishers)].socket.send(json.dumps(payload))
+                await delivered(relay[:size], relay_sequence, options.timeout)
+                timings = [listener.received.get(relay_sequence) for listener in relay[:size]]
+                if round_number:
+                    samples["bare relay"] += [t - started for t in timings if t is not None]
+                    lost["bare relay"] += sum(t is None for t in timings)
+                await clock.quiet(0.3)
+            for kind in ("workspace", "bare relay"):
+                rows.append((size, kind, samples[kind], lost[kind]))
+            w, r = (percentile(samples[k], 0.95) * 1000 if samples[k] else float("nan") for k in samples)
+            print(f"  {layer} N={size}: p95 workspace {w:.0f} ms, bare relay {r:.0f} ms", file=sys.stderr)
+    finally:
+        for listener in [*workspace, *relay, *publishers]:
+            if listener.task is not None:
+                listener.task.cancel()
+    if clock.errors:
+        print(f"  {len(clock.errors)} sockets dropped, e.g. {clock.errors[0]}", file=sys.stderr)
+    return rows
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def print_table(results, database, loads):
+    print(f"\nuvicorn, {database}, load average (1 min) before/after each layer: {loads}\n")
+    header = f"{'layer':<7} {'procs':>5} {'N':>4}  {'kind':<10} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'lost':>5}"
+    print(f"{header} {'p95 ratio':>9}  target ≤{TARGET_RATIO}×")
+    for layer, processes, rows in results:
+        relay_p95 = {
+            size: percentile(samples, 0.95) for size, kind, samples, _ in rows if kind != "workspace" and samples
+        }
+        for size, kind, samples, lost in rows:
+            if not samples:
+                print(f"{layer:<7} {processes:>5} {size:>4}  {kind:<10} {'—':>7} {'—':>7} {'—':>7} {lost:>5}")
+                continue
+            p50, p95, peak = (
+                value * 1000 for value in (percentile(samples, 0.5), percentile(samples, 0.95), max(samples))
+            )
+            line = f"{layer:<7} {processes:>5} {size:>4}  {kind:<10} {p50:>7.1f} {p95:>7.1f} {peak:>7.1f} {lost:>5}"
+            if kind == "workspace" and size in relay_p95:
+                ratio = p95 / 1000 / relay_p95[size]
+                line += f" {ratio:>8.1f}×  {'yes' if ratio <= TARGET_RATIO and not lost else 'NO'}"
+            print(line)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=lambda v: sorted({int(n) for n in v.split(",")}), default=[50, 200, 500])
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per N and kind (plus one warm-up)")
+    parser.add_argument("--layers", type=lambda v: v.split(","), default=["memory", "redis"])
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds before a missing message counts as lost")
+    parser.add_argument("--redis-db", type=int, default=11, help="flushed before the Redis layer runs")
+    options = parser.parse_args()
+    if not set(options.layers) <= {"memory", "redis"}:
+        parser.error("--layers: memory and/or redis")
+
+    # SIGTERM ends the run like Ctrl-C: through the finally blocks that stop the servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    workdir = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'db.sqlite3'}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+        "DJANGO_SETTINGS_MODULE": "workspace.settings.dev",
+        "DJANGO_DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(workdir / "media"),
+    }
+    results, loads, lost = [], [], 0
+    try:
+        seed = prepare(env, max(options.sizes))
+        for layer in options.layers:
+            layer_env, processes = env, 1
+            if layer == "redis":
+                import redis
+
+                redis_url = f"redis://127.0.0.1:6379/{options.redis_db}"
+                redis.Redis.from_url(redis_url).flushdb()
+                layer_env, processes = {**env, "REDIS_URL": redis_url}, 2
+            load_before = os.getloadavg()[0]
+            with Servers(processes, layer_env) as servers:
+                rows = asyncio.run(run_layer(layer, servers.ports, seed, options))
+            loads.append(f"{layer} {load_before:.1f}/{os.getloadavg()[0]:.1f}")
+            results.append((layer, processes, rows))
+            lost += sum(row[3] for row in rows)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    print_table(results, database, ", ".join(loads))
+    if lost:
+        print(f"\n{lost} messages lost", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
