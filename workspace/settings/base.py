@@ -203,7 +203,11 @@ ACCOUNT_SIGNUP_ENABLED = False
 # allauth's default rate limits stay on (failed logins: 10/minute per IP and 5 per 5 minutes per
 # account, not reset by a successful login; password resets; signups). They are counted in the
 # cache, which is Redis whenever REDIS_URL is set, so every process shares them.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Security keys and passkeys (WebAuthn) beside authenticator apps; allauth's scripts are files and
+# its data blocks are JSON, so the site's strict CSP holds on the MFA pages too.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Browsers allow WebAuthn on http://localhost only; the relying party check needs this off HTTPS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 MFA_TOTP_ISSUER = "Regional workspace"
 
 # Sessions end after 12 hours in all, or 2 hours without activity (SessionLifetimeMiddleware).

@@ -19,6 +19,8 @@ def required(name):
 
 
 DEBUG = False
+# Security keys only over HTTPS in production, whatever the environment says.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 SECRET_KEY = required("DJANGO_SECRET_KEY")
 required("DJANGO_ALLOWED_HOSTS")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")

@@ -15,6 +15,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# The browser journeys register security keys over http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run (so parallel runs don't share it), inherited by the live server's
