@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import security  # noqa: F401  (connects the failed-login logger)
+
+        # Wagtail reads its user admin's viewset from this attribute when the admin URLs are built
+        # (the documented way is a subclass of its AppConfig in INSTALLED_APPS; same effect).
+        apps.get_app_config("wagtailusers").user_viewset = "workspace.accounts.viewsets.MemberUserViewSet"

@@ -185,3 +185,41 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return _("expired")
         return _("pending")
+
+
+class FocalPointDesignation(models.Model):
+    """Which of a government's focal points is its primary and which its alternate.
+
+    Not a second record of the role: a designation only points at a member whose focal-point group
+    says they belong to `government_code`, and it is removed when they leave that group or are
+    deactivated (services.py keeps the two in step).
+    """
+
+    class Designation(models.TextChoices):
+        PRIMARY = "primary", _("Primary focal point")
+        ALTERNATE = "alternate", _("Alternate focal point")
+
+    government_code = models.CharField(_("government"), max_length=2, editable=False)
+    designation = models.CharField(_("designation"), max_length=9, choices=Designation.choices)
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="focal_point_designation",
+        verbose_name=_("member"),
+    )
+
+    class Meta:
+        verbose_name = _("focal point designation")
+        verbose_name_plural = _("focal point designations")
+        ordering = ["government_code", "designation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government_code", "designation"], name="accounts_one_designation_per_government"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(designation__in=["primary", "alternate"]), name="accounts_designation_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.government_code} · {self.get_designation_display()}: {self.member}"

@@ -1,8 +1,13 @@
 """Operations on members. Every entry point (commands, invitations, admin) goes through here."""
 
+import logging
 import secrets
 
 from allauth.account.models import EmailAddress
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -20,7 +25,16 @@ from wagtail.users.models import UserProfile
 
 from workspace.site.reference import GOVERNMENTS_BY_CODE
 
-from .models import COORDINATORS_GROUP, PARTICIPANTS_GROUP, Invitation, focal_points_group_name
+from .models import (
+    COORDINATORS_GROUP,
+    FOCAL_POINTS_GROUP_PREFIX,
+    PARTICIPANTS_GROUP,
+    FocalPointDesignation,
+    Invitation,
+    focal_points_group_name,
+)
+
+logger = logging.getLogger(__name__)
 
 LANGUAGE_CODES = ("es", "en", "fr")
 
@@ -85,17 +99,24 @@ def add_member(
     first_name="",
     last_name="",
     language=None,
+    designation=None,
+    by=None,
 ):
     """Create an active member with a verified email address, in the group of their role.
 
     Without a password the account can only be entered through a password reset (or, later,
-    an invitation link). The language defaults to the government's official language.
+    an invitation link). The language defaults to the government's official language. A focal
+    point can be designated primary or alternate at once (the place must be free).
     Raises ValidationError (nothing written) on bad input.
     """
     User = get_user_model()
     email = (email or "").strip().lower()
     government_code = (government_code or "").strip().upper() or None
     check_member(email=email, role=role, government_code=government_code, password=password, language=language)
+    if designation:
+        if role != User.Role.FOCAL_POINT:
+            raise ValidationError(_("Only a focal point can be designated primary or alternate."))
+        check_designation_free(government_code=government_code, designation=designation)
     user = User.objects.create_user(
         email=email,
         password=password,
@@ -107,6 +128,8 @@ def add_member(
         user.save(update_fields=["password"])
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     _place_member(user, role=role, government_code=government_code, language=language)
+    if designation:
+        designate_focal_point(member=user, designation=designation, by=by)
     return user
 
 
@@ -219,3 +242,179 @@ def _send_invitation(invitation, token):
         body = render_to_string("account/email/invitation_message.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+
+
+# --- Focal-point designations -----------------------------------------------------------------
+
+
+def check_designation_free(*, government_code, designation, member=None):
+    """Raise ValidationError unless the government's primary (or alternate) place is free or `member`'s."""
+    _check_designation_value(designation)
+    holder = (
+        FocalPointDesignation.objects.filter(government_code=government_code, designation=designation)
+        .select_related("member")
+        .first()
+    )
+    if holder is not None and holder.member_id != getattr(member, "pk", None):
+        raise ValidationError(
+            _("%(government)s already has a %(designation)s: %(member)s.")
+            % {
+                "government": government_code,
+                "designation": FocalPointDesignation.Designation(designation).label.lower(),
+                "member": holder.member.email,
+            }
+        )
+
+
+def _check_designation_value(designation):
+    if designation not in FocalPointDesignation.Designation.values:
+        raise ValidationError(
+            _("Unknown designation “%(designation)s”: use primary or alternate.") % {"designation": designation}
+        )
+
+
+@transaction.atomic
+def designate_focal_point(*, member, designation, by, replace=False):
+    """Make an active focal point their government's primary or alternate focal point.
+
+    With `replace`, whoever held the place loses it (a coordinator's choice in the admin);
+    without it, a taken place is a ValidationError. A member holds at most one designation, so
+    designating the primary as alternate moves them. Logged in Wagtail's audit log.
+    """
+    member = get_user_model().objects.select_for_update().get(pk=member.pk)
+    government_code = member.government_code
+    if not member.is_active or government_code is None:
+        raise ValidationError(_("Only an active focal point can be designated."))
+    if replace:
+        _check_designation_value(designation)
+    else:
+        check_designation_free(government_code=government_code, designation=designation, member=member)
+    current = FocalPointDesignation.objects.filter(member=member).first()
+    if current and current.designation == designation and current.government_code == government_code:
+        return current
+    for previous in FocalPointDesignation.objects.filter(
+        government_code=government_code, designation=designation
+    ).exclude(member=member):
+        _remove_designation(previous, by=by)
+    if current:
+        _remove_designation(current, by=by)
+    designation_row = FocalPointDesignation.objects.create(
+        government_code=government_code, designation=designation, member=member
+    )
+    _log_designation(designation_row, "workspace.focal_point.designate", by)
+    return designation_row
+
+
+@transaction.atomic
+def remove_designation(*, designation, by):
+    """The government no longer has this primary (or alternate) focal point."""
+    _remove_designation(designation, by=by)
+
+
+def _remove_designation(designation, *, by, reason=""):
+    _log_designation(designation, "workspace.focal_point.undesignate", by, reason=reason)
+    designation.delete()
+
+
+def _clear_stale_designations(member, *, by, reason):
+    """Drop a designation that no longer holds: the member left the group or is inactive."""
+    for designation in FocalPointDesignation.objects.filter(member_id=member.pk):
+        if not member.is_active or designation.government_code != _government_in_db(member):
+            _remove_designation(designation, by=by, reason=reason)
+
+
+def _government_in_db(member):
+    name = member.groups.filter(name__startswith=FOCAL_POINTS_GROUP_PREFIX).values_list("name", flat=True).first()
+    return name.removeprefix(FOCAL_POINTS_GROUP_PREFIX) if name else None
+
+
+def _log_designation(designation, action, user, reason=""):
+    log(
+        instance=designation.member,
+        action=action,
+        user=user,
+        data={
+            "government": designation.government_code,
+            "designation": designation.designation,
+            "member": designation.member.email,
+            "reason": reason,
+        },
+    )
+
+
+# --- Role changes and deactivation -------------------------------------------------------------
+
+
+@transaction.atomic
+def record_group_change(*, member, before, by):
+    """After the member's groups changed (Wagtail's user admin): audit log entry, stale designations go.
+
+    `before` is the set of group names the member had. Nothing is logged when nothing changed.
+    """
+    after = set(member.groups.values_list("name", flat=True))
+    before = set(before)
+    if after == before:
+        return
+    member.__dict__.pop("group_names", None)
+    log(
+        instance=member,
+        action="workspace.member.groups",
+        user=by,
+        data={"member": member.email, "added": sorted(after - before), "removed": sorted(before - after)},
+    )
+    _clear_stale_designations(member, by=by, reason=_("Left the focal-point group."))
+
+
+@transaction.atomic
+def deactivate_member(*, member, by, reason):
+    """Deactivate a member: they cannot sign in, every session of theirs ends, designations go.
+
+    After the commit their channel group is told, so every open socket of theirs closes (4401)
+    without waiting for a heartbeat. A member cannot deactivate themselves. Audit-logged with the
+    reason. Raises ValidationError (nothing written) when there is no reason or nothing to do.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the deactivation."))
+    if by is not None and by.pk == member.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    if not get_user_model().objects.filter(pk=member.pk, is_active=True).update(is_active=False):
+        raise ValidationError(_("%(member)s is already inactive.") % {"member": member})
+    member.is_active = False
+    sessions = list(UserSession.objects.filter(user_id=member.pk))
+    get_usersessions_adapter().end_sessions(sessions)
+    _clear_stale_designations(member, by=by, reason=_("Deactivated."))
+    log(
+        instance=member,
+        action="workspace.member.deactivate",
+        user=by,
+        data={"member": member.email, "reason": reason, "sessions_ended": len(sessions)},
+    )
+    member_id = member.pk
+    transaction.on_commit(lambda: _close_member_sockets(member_id))
+    return member
+
+
+@transaction.atomic
+def reactivate_member(*, member, by, reason=""):
+    """Let a deactivated member sign in again (their old sessions stay ended). Audit-logged."""
+    if not get_user_model().objects.filter(pk=member.pk, is_active=False).update(is_active=True):
+        raise ValidationError(_("%(member)s is already active.") % {"member": member})
+    member.is_active = True
+    log(
+        instance=member,
+        action="workspace.member.reactivate",
+        user=by,
+        data={"member": member.email, "reason": (reason or "").strip()},
+    )
+    return member
+
+
+def _close_member_sockets(member_id):
+    """Every socket of the member is in their channel group; never raise (the sessions are gone anyway)."""
+    from workspace.discussions.consumers import member_group_name
+
+    try:
+        async_to_sync(get_channel_layer().group_send)(member_group_name(member_id), {"type": "member.deactivated"})
+    except Exception:
+        logger.exception("Could not tell the sockets of member %s to close", member_id)

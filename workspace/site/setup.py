@@ -262,6 +262,10 @@ def _ensure_groups_and_permissions():
     coordinators.permissions.add(
         access_admin,
         *_model_permissions("accounts", "invitation", ("add", "change", "view")),
+        # Wagtail's user admin (edit, deactivate, change role or government; not add or delete:
+        # members join by invitation) and the primary/alternate focal-point designations.
+        *_model_permissions("accounts", "user", ("change", "view")),
+        *_model_permissions("accounts", "focalpointdesignation", ("add", "change", "delete", "view")),
         *_model_permissions("discussions", "comment", ("view", "moderate")),
     )
     for codename in COORDINATOR_PAGE_PERMISSIONS:

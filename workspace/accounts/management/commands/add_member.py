@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--last-name", default="")
         parser.add_argument("--language", help="es, en or fr (default: the government's)")
         parser.add_argument(
+            "--designation", help="primary or alternate (focal points): the government's place must be free"
+        )
+        parser.add_argument(
             "--password-stdin",
             action="store_true",
             help="read the password from standard input (otherwise the account has none until a password reset)",
@@ -46,6 +49,7 @@ class Command(BaseCommand):
                 first_name=options["first_name"],
                 last_name=options["last_name"],
                 language=options["language"],
+                designation=options["designation"],
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages), returncode=2)
