@@ -98,6 +98,7 @@ def test_the_endpoints_and_the_panel_follow_the_same_rule(client, role, expected
 # Every discussion URL, with what a member who may not see a draft's thread gets from it.
 URL_RULES = {
     "post": ("post", lambda draft, comment: [draft.page_id]),
+    "mention_candidates": ("get", lambda draft, comment: [draft.page_id]),
     "edit": ("post", lambda draft, comment: [comment.pk]),
     "delete": ("post", lambda draft, comment: [comment.pk]),
     "flag": ("post", lambda draft, comment: [comment.pk]),

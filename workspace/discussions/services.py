@@ -6,26 +6,37 @@ of a change that was rolled back, and a failing channel layer never fails the wr
 replay missed events from the database when they reconnect, see docs/realtime.md).
 """
 
+import itertools
 import logging
+import re
+import string
 import time
+from collections import Counter
 from html import unescape
 
 import nh3
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import linebreaks, strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
+from wagtail.models import GroupApprovalTask, PageViewRestriction
+from wagtail.permissions import page_permission_policy
+
+from workspace.accounts.models import COORDINATORS_GROUP
+from workspace.site.models import fold_accents
 
 from . import notifications
-from .access import can_view_thread, check_can_post, check_moderator, is_member
+from .access import can_view_page_discussion, can_view_thread, check_can_post, check_moderator, is_member
 from .models import Comment, CommentRevision, Flag, Thread, ThreadEvent
 
 logger = logging.getLogger(__name__)
@@ -347,3 +358,125 @@ def flag_comment(*, comment, member, reason):
         flag.reason = reason
         flag.save(update_fields=["reason"])
     return flag
+
+
+# --- Mention autocomplete --------------------------------------------------------------------
+
+MAX_MENTION_CANDIDATES = 8
+MENTION_QUERY = re.compile(r"[\w.+-]+(?:@[\w.-]*)?")
+
+
+def _letter_variants():
+    """Each ASCII letter with its accented spellings in both cases: "a" → "aAáÁàÀ…"."""
+    variants = {letter: {letter, letter.upper()} for letter in string.ascii_lowercase}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        folded = fold_accents(char)
+        if folded in variants:
+            variants[folded] |= {char, char.upper(), char.lower()}
+    return {letter: "".join(sorted(chars)) for letter, chars in variants.items()}
+
+
+LETTER_VARIANTS = _letter_variants()
+
+
+def _accent_insensitive_prefix(query):
+    """A regular expression (understood alike by PostgreSQL and SQLite's Python `re`) matching text
+    that starts with the query, whatever the accents: "mar" → "m[aáà…]r". No unaccent extension."""
+    parts = []
+    for char in fold_accents(query):
+        if char in LETTER_VARIANTS:
+            parts.append(f"[{LETTER_VARIANTS[char]}]")
+        elif char.isalnum() or char == "_":
+            parts.append(char)
+        else:
+            parts.append("\\" + char)  # . + - @: escaped the same way in both dialects
+    return "".join(parts)
+
+
+def members_who_can_view_page_discussion(page):
+    """The active members `access.can_view_page_discussion` lets read the page's discussion, as one
+    queryset: coordinators and superusers; those Wagtail lets edit the page (its permissions, or the
+    group of the workflow task it awaits); on a live page, everyone who passes its view
+    restrictions. A page type's own `check_discussion_access` is Python: `mention_candidates`
+    applies it."""
+    User = get_user_model()
+    editors = page_permission_policy.users_with_permission_for_instance("change", page).values("pk")
+    allowed = Q(is_superuser=True) | Q(groups__name=COORDINATORS_GROUP) | Q(pk__in=editors)
+    task = page.current_workflow_task
+    if isinstance(task, GroupApprovalTask):
+        allowed |= Q(groups__in=task.groups.all())
+    if page.live:
+        restrictions = list(page.get_view_restrictions().prefetch_related("groups"))
+        if not restrictions:
+            return User.objects.filter(is_active=True)
+        if not any(r.restriction_type == PageViewRestriction.PASSWORD for r in restrictions):
+            passes = Q(pk__isnull=False)
+            for restriction in restrictions:
+                if restriction.restriction_type == PageViewRestriction.GROUPS:
+                    groups = [group.pk for group in restriction.groups.all()]
+                    passes &= Q(pk__in=User.objects.filter(groups__in=groups).values("pk"))
+            allowed |= passes
+    return User.objects.filter(is_active=True).filter(pk__in=User.objects.filter(allowed).values("pk"))
+
+
+def mention_candidates(*, viewer, page, query):
+    """The members the viewer may @mention in the page's discussion whose first name, last name (or
+    a word of either) or email address starts with `query`, accents and case aside: at most 8,
+    ordered by name, the viewer left out, as `{"handle", "name"}` with the handle the mention parser
+    resolves to them (`notifications.mentioned_members`: the local part when no other active
+    member shares it, else the whole address).
+
+    Precondition: the viewer may read the page's discussion (`access.access_page_by_id`). Only
+    members who can read it too are offered, so a draft's thread never names a member of another
+    government. A fixed number of queries, plus the page type's own access rule for each match if it
+    has one.
+    """
+    query = (query or "").strip().lstrip("@")
+    if not query or not MENTION_QUERY.fullmatch(query):
+        return []
+    prefix = _accent_insensitive_prefix(query)
+    in_a_name = rf"(^|\s){prefix}"
+    matches = (
+        members_who_can_view_page_discussion(page)
+        .exclude(pk=viewer.pk)
+        .filter(Q(first_name__iregex=in_a_name) | Q(last_name__iregex=in_a_name) | Q(email__iregex=f"^{prefix}"))
+        .order_by("last_name", "first_name", "email")
+    )
+    if getattr(page.specific_class, "check_discussion_access", None) is None:
+        members = list(matches[:MAX_MENTION_CANDIDATES])
+    else:
+        members = list(
+            itertools.islice(
+                (member for member in matches.iterator() if can_view_page_discussion(member, page)),
+                MAX_MENTION_CANDIDATES,
+            )
+        )
+    members.sort(key=lambda m: (fold_accents(m.last_name), fold_accents(m.first_name), m.email.lower()))
+    return [
+        {"handle": handle, "name": member.get_full_name() or member.email}
+        for member, handle in zip(members, _mention_handles(members), strict=True)
+        if handle is not None
+    ]
+
+
+def _mention_handles(members):
+    """Each member's handle, or None when no mention could name them (an unusual email address)."""
+    local_parts = {_local_part(member) for member in members}
+    taken = Counter()
+    if local_parts:
+        sharing = Q()
+        for local_part in local_parts:
+            sharing |= Q(email__istartswith=f"{local_part}@")
+        emails = get_user_model().objects.filter(sharing, is_active=True).order_by().values_list("email", flat=True)
+        taken.update(email.lower().partition("@")[0] for email in emails)
+    handles = []
+    for member in members:
+        handle = _local_part(member) if taken[_local_part(member)] == 1 else member.email
+        mention = notifications.MENTION_PATTERN.fullmatch(f"@{handle}")
+        handles.append(handle if mention and not handle.endswith(".") else None)
+    return handles
+
+
+def _local_part(member):
+    return member.email.lower().partition("@")[0]

@@ -196,6 +196,15 @@ def events(request, thread_id):
     return JsonResponse({"events": rendered, "sequence": latest, "more": last_sent < latest})
 
 
+@login_required
+@require_GET
+def mention_candidates(request, page_id):
+    """Members to @mention in the page's discussion, for the comment box's autocomplete (`?q=mar`)."""
+    page = access_page_by_id(request.user, page_id)
+    candidates = services.mention_candidates(viewer=request.user, page=page, query=request.GET.get("q", ""))
+    return JsonResponse(candidates, safe=False)
+
+
 # --- Notifications and follows -----------------------------------------------------------------
 
 NOTIFICATIONS_PER_PAGE = 20
