@@ -203,6 +203,10 @@ ACCOUNT_SIGNUP_ENABLED = False
 # allauth's default rate limits stay on (failed logins: 10/minute per IP and 5 per 5 minutes per
 # account, not reset by a successful login; password resets; signups). They are counted in the
 # cache, which is Redis whenever REDIS_URL is set, so every process shares them.
+# The client address that rate limits count by: REMOTE_ADDR unless the deployment says how many
+# proxies in front append to X-Forwarded-For (1 behind a single reverse proxy). A client can put
+# anything in that header, so trusting it by default would let one address pose as many.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", 0))
 # Security keys and passkeys (WebAuthn) beside authenticator apps; allauth's scripts are files and
 # its data blocks are JSON, so the site's strict CSP holds on the MFA pages too.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
