@@ -22,16 +22,19 @@ comments are posted by a separate pool of members, in turn, to stay under the po
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from functools import partial
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -87,6 +90,48 @@ print(json.dumps({"page_id": page.pk, "page_url": page.url, "thread_id": thread.
 """
 
 
+# What one socket's `catch_up` costs for one new event, measured in-process on the same database.
+PROFILE = r"""
+import json, time
+from django.contrib.auth import get_user_model
+from django.db import close_old_connections, connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from workspace.discussions.models import Thread
+from workspace.discussions import rendering
+
+thread = Thread.objects.select_related("page__locale").get(pk=THREAD)
+viewer = get_user_model().objects.get(email="listener0@example.org")
+after = thread.last_sequence - 1
+
+def catch_up():
+    return rendering.events_after(thread_id=thread.pk, viewer=viewer, after=after)
+
+def reconnecting():  # database_sync_to_async closes the connection around each call (CONN_MAX_AGE 0)
+    close_old_connections(); catch_up(); close_old_connections()
+
+comment = rendering.comments_queryset(thread, viewer).order_by("-sequence").first()
+rendering.prepare_comments([comment], viewer=viewer, thread=thread)
+context = {"comment": comment, **rendering.comment_context(viewer=viewer, thread=thread)}
+
+def render():
+    with rendering.thread_rendering(thread, viewer):
+        render_to_string("discussions/comment.html", context)
+
+def ms(function, times=200):
+    function()
+    started = time.perf_counter()
+    for _ in range(times):
+        function()
+    return (time.perf_counter() - started) / times * 1000
+
+with CaptureQueriesContext(connection) as queries:
+    catch_up()
+print(json.dumps({"reconnecting": ms(reconnecting), "persistent": ms(catch_up), "render": ms(render),
+                  "queries": len(queries)}))
+"""
+
+
 def percentile(values, fraction):
     """Nearest-rank percentile of a non-empty list."""
     ordered = sorted(values)
@@ -97,14 +142,19 @@ def percentile(values, fraction):
 
 
 def manage(args, env):
-    return subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=True
-    ).stdout
+    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, text=True, capture_output=True)
+    if done.returncode:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
 
 
 def prepare(env, listeners):
     print(f"Preparing the database ({listeners} listeners, {POSTERS} posters)…", file=sys.stderr)
-    if not env["DATABASE_URL"].startswith("sqlite:///"):
+    if env["DATABASE_URL"].startswith("sqlite:///"):
+        path = Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
         manage(["flush", "--noinput"], env)
     manage(["migrate", "--noinput", "-v0"], env)
     manage(["setup_workspace"], env)
@@ -235,6 +285,47 @@ async def delivered(listeners, sequence, timeout):
         await asyncio.sleep(0.002)
 
 
+class Tally:
+    """Latencies (seconds) of every client that got the message, lost ones, and each round's first."""
+
+    def __init__(self):
+        self.samples, self.firsts, self.lost = [], [], 0
+
+    def add(self, started, timings):
+        received = [t - started for t in timings if t is not None]
+        self.samples += received
+        self.firsts.append(min(received, default=float("nan")))
+        self.lost += len(timings) - len(received)
+
+
+def comment(number):
+    return f"Comentario de prueba {number}: ¿llegó a todos?"
+
+
+async def publish(publisher, payload):
+    await publisher.socket.send(json.dumps(payload))
+    return payload["sequence"]
+
+
+def cpu_seconds(pids):
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+async def settle(pids, window=0.25, busy=0.1, limit=15):
+    """Wait until the servers are idle (under 10 % of a core over a quarter second), at most `limit` s."""
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        before = cpu_seconds(pids)
+        await asyncio.sleep(window)
+        if cpu_seconds(pids) - before < busy * window:
+            return
+
+
 class Poster:
     """A member posting comments from the page, as the browser does: CSRF cookie and header, JSON."""
 
@@ -264,7 +355,7 @@ class Poster:
             return json.loads(response.read())["sequence"]
 
 
-async def run_layer(layer, ports, seed, options):
+async def run_layer(layer, ports, pids, seed, options):
     """Rows (N, kind, latencies in seconds, lost) for one layer, its servers already running."""
     clock = Clock()
     thread_id = seed["thread_id"]
@@ -279,7 +370,7 @@ async def run_layer(layer, ports, seed, options):
     ]
     publishers = [Listener(f"ws://127.0.0.1:{port}/ws/bench-relay/", f"http://127.0.0.1:{port}") for port in ports]
     await connect_all(publishers, clock, wait_for_hello=False)
-    rows, connected, turn, relay_sequence = [], 0, 0, 0
+    rows, connected, relay_sequence = [], 0, 0
     try:
         for size in options.sizes:
             print(f"  {layer}: connecting {size} + {size} clients…", file=sys.stderr)
@@ -287,34 +378,27 @@ async def run_layer(layer, ports, seed, options):
             await connect_all(relay[connected:size], clock, wait_for_hello=False)
             connected = size
             await clock.quiet()
-            samples = {"workspace": [], "bare relay": []}
-            lost = {"workspace": 0, "bare relay": 0}
+            tallies = {"workspace": Tally(), "bare relay": Tally()}
             for round_number in range(options.rounds + 1):  # round 0 warms up and is not counted
-                poster = posters[turn % len(posters)]
-                turn += 1
-                started = time.perf_counter()
-                sequence = await asyncio.to_thread(poster.post, f"Comentario de prueba {turn}: ¿llegó a todos?")
-                await delivered(workspace[:size], sequence, options.timeout)
-                timings = [listener.received.get(sequence) for listener in workspace[:size]]
-                if round_number:
-                    samples["workspace"] += [t - started for t in timings if t is not None]
-                    lost["workspace"] += sum(t is None for t in timings)
-                await clock.quiet(0.3)
-
-                relay_sequence += 1
+                relay_sequence += 1  # also counts the posts, for the posters' turns
+                poster = posters[relay_sequence % len(posters)]
+                publisher = publishers[relay_sequence % len(publishers)]
                 # As big as the workspace's event frame, so both fan out the same bytes.
                 payload = {"type": "relay", "sequence": relay_sequence, "html": "x" * max(0, clock.frame_bytes - 60)}
-                started = time.perf_counter()
-                await publishers[turn % len(publishers)].socket.send(json.dumps(payload))
-                await delivered(relay[:size], relay_sequence, options.timeout)
-                timings = [listener.received.get(relay_sequence) for listener in relay[:size]]
-                if round_number:
-                    samples["bare relay"] += [t - started for t in timings if t is not None]
-                    lost["bare relay"] += sum(t is None for t in timings)
-                await clock.quiet(0.3)
-            for kind in ("workspace", "bare relay"):
-                rows.append((size, kind, samples[kind], lost[kind]))
-            w, r = (percentile(samples[k], 0.95) * 1000 if samples[k] else float("nan") for k in samples)
+                steps = [
+                    ("workspace", workspace[:size], partial(asyncio.to_thread, poster.post, comment(relay_sequence))),
+                    ("bare relay", relay[:size], partial(publish, publisher, payload)),
+                ]
+                for kind, listeners, send in steps[:: 1 if round_number % 2 else -1]:  # alternate who goes first
+                    await settle(pids)
+                    started = time.perf_counter()
+                    sequence = await send()
+                    await delivered(listeners, sequence, options.timeout)
+                    if round_number:
+                        tallies[kind].add(started, [listener.received.get(sequence) for listener in listeners])
+            for kind, tally in tallies.items():
+                rows.append((size, kind, tally.samples, tally.lost, tally.firsts))
+            w, r = (percentile(t.samples, 0.95) * 1000 if t.samples else float("nan") for t in tallies.values())
             print(f"  {layer} N={size}: p95 workspace {w:.0f} ms, bare relay {r:.0f} ms", file=sys.stderr)
     finally:
         for listener in [*workspace, *relay, *publishers]:
@@ -329,25 +413,42 @@ async def run_layer(layer, ports, seed, options):
 
 
 def print_table(results, database, loads):
-    print(f"\nuvicorn, {database}, load average (1 min) before/after each layer: {loads}\n")
-    header = f"{'layer':<7} {'procs':>5} {'N':>4}  {'kind':<10} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'lost':>5}"
-    print(f"{header} {'p95 ratio':>9}  target ≤{TARGET_RATIO}×")
+    print(f"\nuvicorn, {database}, load average (1 min) before/after each layer: {loads}")
+    print("first: median over rounds of the first client's latency (workspace: includes the HTTP write path)\n")
+    header = f"{'layer':<7} {'procs':>5} {'N':>4}  {'kind':<10} {'first':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"
+    print(f"{header} {'lost':>5} {'p95 ratio':>9}  target ≤{TARGET_RATIO}×")
     for layer, processes, rows in results:
-        relay_p95 = {
-            size: percentile(samples, 0.95) for size, kind, samples, _ in rows if kind != "workspace" and samples
-        }
-        for size, kind, samples, lost in rows:
+        relay_p95 = {row[0]: percentile(row[2], 0.95) for row in rows if row[1] != "workspace" and row[2]}
+        for size, kind, samples, lost, firsts in rows:
+            line = f"{layer:<7} {processes:>5} {size:>4}  {kind:<10}"
             if not samples:
-                print(f"{layer:<7} {processes:>5} {size:>4}  {kind:<10} {'—':>7} {'—':>7} {'—':>7} {lost:>5}")
+                print(f"{line} {'—':>6} {'—':>7} {'—':>7} {'—':>7} {lost:>5}")
                 continue
-            p50, p95, peak = (
-                value * 1000 for value in (percentile(samples, 0.5), percentile(samples, 0.95), max(samples))
+            first, p50, p95, peak = (
+                value * 1000
+                for value in (
+                    statistics.median(firsts),
+                    percentile(samples, 0.5),
+                    percentile(samples, 0.95),
+                    max(samples),
+                )
             )
-            line = f"{layer:<7} {processes:>5} {size:>4}  {kind:<10} {p50:>7.1f} {p95:>7.1f} {peak:>7.1f} {lost:>5}"
+            line += f" {first:>6.1f} {p50:>7.1f} {p95:>7.1f} {peak:>7.1f} {lost:>5}"
             if kind == "workspace" and size in relay_p95:
                 ratio = p95 / 1000 / relay_p95[size]
                 line += f" {ratio:>8.1f}×  {'yes' if ratio <= TARGET_RATIO and not lost else 'NO'}"
             print(line)
+
+
+def profile(env, seed):
+    code = PROFILE.replace("THREAD", str(seed["thread_id"]))
+    cost = json.loads(manage(["shell", "-c", code], env).strip().splitlines()[-1])
+    print(
+        f"\nOne socket's catch_up for one new event, in-process: {cost['reconnecting']:.1f} ms as the consumer runs it "
+        f"(database_sync_to_async opens a new connection each time), {cost['persistent']:.1f} ms on a persistent "
+        f"connection; {cost['queries']} queries; of which the comment template {cost['render']:.1f} ms. "
+        "Channels runs them one at a time per process (thread-sensitive)."
+    )
 
 
 def main():
@@ -355,8 +456,9 @@ def main():
     parser.add_argument("--sizes", type=lambda v: sorted({int(n) for n in v.split(",")}), default=[50, 200, 500])
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per N and kind (plus one warm-up)")
     parser.add_argument("--layers", type=lambda v: v.split(","), default=["memory", "redis"])
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds before a missing message counts as lost")
+    parser.add_argument("--timeout", type=float, default=20.0, help="seconds before a missing message counts as lost")
     parser.add_argument("--redis-db", type=int, default=11, help="flushed before the Redis layer runs")
+    parser.add_argument("--profile", action="store_true", help="also time one socket's catch_up in-process")
     options = parser.parse_args()
     if not set(options.layers) <= {"memory", "redis"}:
         parser.error("--layers: memory and/or redis")
@@ -387,14 +489,16 @@ def main():
                 layer_env, processes = {**env, "REDIS_URL": redis_url}, 2
             load_before = os.getloadavg()[0]
             with Servers(processes, layer_env) as servers:
-                rows = asyncio.run(run_layer(layer, servers.ports, seed, options))
+                rows = asyncio.run(run_layer(layer, servers.ports, [p.pid for p in servers.processes], seed, options))
             loads.append(f"{layer} {load_before:.1f}/{os.getloadavg()[0]:.1f}")
             results.append((layer, processes, rows))
             lost += sum(row[3] for row in rows)
+        database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+        print_table(results, database, ", ".join(loads))
+        if options.profile:
+            profile(env, seed)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-    print_table(results, database, ", ".join(loads))
     if lost:
         print(f"\n{lost} messages lost", file=sys.stderr)
         sys.exit(1)
