@@ -94,9 +94,14 @@ def test_an_anonymous_visitor_cannot_download_a_document_a_member_can(client, pa
     from django.core.files.base import ContentFile
     from wagtail.documents import get_document_model
 
+    from tests.site.test_practice_support import make_practice
+    from workspace.site.models import BestPracticeAttachment
+
     document = get_document_model().objects.create(
         title="Protocolo", file=ContentFile(b"confidential", name="protocolo.txt")
     )
+    # Attached to a published practice: what every member may download (tests/site/test_document_privacy.py).
+    BestPracticeAttachment.objects.create(page=make_practice("GT"), document=document)
     response = client.get(document.url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")

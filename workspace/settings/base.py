@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "workspace.accounts.middleware.CoordinatorMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that its process_exception sees a view's 404 first: logs refused foreign objects.
+    "workspace.site.middleware.ForeignObjectLogMiddleware",
 ]
 
 ROOT_URLCONF = "workspace.urls"
@@ -308,14 +310,28 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "odp", "txt", "xlsx"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+
+# --- Uploads (docs/operations.md, "Uploads") -------------------------------------------------
+# What ministries exchange: PDF, OOXML and OpenDocument office files, CSV and plain text. Not
+# zip (an archive hides what it carries from this list), nor the legacy .doc/.xls/.ppt or the
+# macro-enabled .docm/.xlsm formats, nor SVG or HTML (they carry scripts).
+WAGTAILDOCS_EXTENSIONS = env_list("WAGTAILDOCS_EXTENSIONS", "pdf,docx,xlsx,pptx,odt,ods,odp,csv,txt")
+WAGTAILDOCS_MAX_UPLOAD_SIZE = int(env("WAGTAILDOCS_MAX_UPLOAD_SIZE", 20 * 1024 * 1024))
+# Documents go through Django (never a direct media URL), so the serve view's access checks
+# (collection restriction, drafts' attachments: site/documents.py) apply to every download.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Every document is a download (Content-Disposition: attachment), PDFs included: nothing a
+# member uploaded is rendered in the workspace's origin. Wagtail adds "default-src 'none'" and
+# nosniff to the response (WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT, on by default).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+WAGTAILIMAGES_EXTENSIONS = env_list("WAGTAILIMAGES_EXTENSIONS", "jpg,jpeg,png,webp,gif")
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(env("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024))
+# 40 megapixels: any camera photo, while a decompression bomb is refused before it is decoded.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(env("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000))
+# Request bodies other than files (files stream to disk above FILE_UPLOAD_MAX_MEMORY_SIZE).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024))
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

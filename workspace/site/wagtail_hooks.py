@@ -1,4 +1,4 @@
-"""Admin registrations of the site app: the target-population list and draft privacy in choosers."""
+"""Admin registrations of the site app: the target-population list, draft privacy in choosers and downloads."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +7,8 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .documents import can_download_document
+from .middleware import ForeignObjectNotFound
 from .models import BestPracticePage, TargetPopulation
 
 
@@ -39,3 +41,11 @@ def hide_other_governments_drafts(pages, request):
     editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
     drafts = Q(live=False) & Q(pk__in=BestPracticePage.objects.values("pk"))
     return pages.exclude(drafts & ~Q(pk__in=editable.values("pk")))
+
+
+# After Wagtail's own collection check (order 0), which sends anonymous visitors to sign in.
+@hooks.register("before_serve_document", order=10)
+def keep_draft_attachments_private(document, request):
+    """A draft's attachment answers 404 to members who may not edit the draft (site/documents.py)."""
+    if not can_download_document(request, document):
+        raise ForeignObjectNotFound(_("No such document."), kind="document", object_id=document.pk)
