@@ -31,6 +31,21 @@ def security_event(event, *, request=None, user=None, **fields):
     logger.warning(json.dumps(record, ensure_ascii=False, default=str, sort_keys=True))
 
 
+def websocket_denied(scope, *, close_code, **fields):
+    """A refused websocket: from the scope only the path, client address and user id (never headers,
+    so neither the session cookie nor the session id)."""
+    client = scope.get("client") or ("",)
+    user = scope.get("user")
+    security_event(
+        "websocket_denied",
+        user=user,
+        ip=client[0],
+        path=scope.get("path", ""),
+        close_code=close_code,
+        **fields,
+    )
+
+
 @receiver(user_login_failed)
 def log_failed_login(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in `credentials`; log only the login name.

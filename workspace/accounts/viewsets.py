@@ -56,11 +56,15 @@ class MemberEditForm(UserEditForm):
     )
 
     def __init__(self, *args, for_user=None, **kwargs):
+        # Only superusers make superusers or set passwords (members reset their own).
+        self.by_superuser = for_user is None or for_user.is_superuser
         super().__init__(*args, **kwargs)
-        if for_user is not None and not for_user.is_superuser:
-            # Only superusers make superusers or set passwords (members reset their own).
-            for name in ("is_superuser", "password1", "password2"):
-                self.fields.pop(name, None)
+        if not self.by_superuser:
+            self.fields.pop("is_superuser", None)
+
+    @property
+    def password_enabled(self):
+        return self.by_superuser and super().password_enabled
 
     def clean(self):
         cleaned_data = super().clean()

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
+from workspace.accounts.security import websocket_denied
+
 from .access import can_view_thread, is_member
 from .models import Thread
 from .notifications import unread_count
@@ -40,6 +42,12 @@ def setting(name, default):
     return getattr(settings, name, default)
 
 
+async def refuse(consumer, code):
+    """Close a connect that is not allowed, with one line in the security log."""
+    websocket_denied(consumer.scope, close_code=code)
+    await consumer.close(code=code)
+
+
 class MemberConsumer(AsyncJsonWebsocketConsumer):
     """A member's own push channel: the unread notification count for the bell.
 
@@ -51,7 +59,7 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await refuse(self, CLOSE_UNAUTHENTICATED)
             return
         self.group_name = member_group_name(user.pk)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
@@ -69,6 +77,9 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
     async def member_notifications(self, event):
         unread = await database_sync_to_async(unread_count)(self.scope["user"].pk)
         await self.send_json({"type": "notifications", "unread": unread})
+
+    async def member_deactivated(self, event):
+        await self.close(code=CLOSE_UNAUTHENTICATED)
 
 
 def reload_member(user):
@@ -104,7 +115,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if not is_member(user):
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await refuse(self, CLOSE_UNAUTHENTICATED)
             return
         self.user = user
         self.user_id = user.pk
@@ -115,10 +126,10 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             return
         thread, refusal = await database_sync_to_async(thread_for_socket)(user, self.thread_id)
         if refusal:
-            await self.close(code=refusal)
+            await refuse(self, refusal)
             return
         if not await self.count_socket():
-            await self.close(code=CLOSE_TOO_MANY)
+            await refuse(self, CLOSE_TOO_MANY)
             return
         self.group_name = thread.group_name
         self.send_lock = asyncio.Lock()
@@ -129,6 +140,8 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             # Join first, then replay: whatever commits meanwhile is either in the replay or
             # announced to the group, and the sequence check drops the overlap.
             await self.channel_layer.group_add(self.group_name, self.channel_name)
+            # The member's own group too, so a deactivation closes this socket at once.
+            await self.channel_layer.group_add(member_group_name(self.user_id), self.channel_name)
             self.joined = True
         except Exception:
             logger.exception("Cannot join %s; the client will retry", self.group_name)
@@ -161,6 +174,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             self.joined = False
             try:
                 await self.channel_layer.group_discard(self.group_name, self.channel_name)
+                await self.channel_layer.group_discard(member_group_name(self.user_id), self.channel_name)
             except Exception:
                 logger.exception("Cannot leave %s", self.group_name)
             await self.update_presence(join=False)
@@ -170,6 +184,15 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         if self.heartbeat_task is not None and self.heartbeat_task is not asyncio.current_task():
             self.heartbeat_task.cancel()
         await self.close(code=code)
+
+    async def dispatch(self, message):
+        # The member's group also carries the bell's messages (member.notifications, …): not ours.
+        if message["type"].startswith("member.") and message["type"] != "member.deactivated":
+            return
+        await super().dispatch(message)
+
+    async def member_deactivated(self, message):
+        await self.close_with(CLOSE_UNAUTHENTICATED)
 
     # --- Pushing events ----------------------------------------------------------------------
 
