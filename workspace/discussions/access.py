@@ -15,6 +15,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction
 
+from workspace.site.middleware import ForeignObjectNotFound
+
 from .models import Comment, Thread
 
 
@@ -63,23 +65,29 @@ def can_post_in_thread(user, thread):
 def access_page_by_id(user, page_id):
     """The page whose discussion the member may read; 404 when it is missing or not theirs to see."""
     page = Page.objects.filter(pk=page_id).first()
-    if page is None or not can_view_page_discussion(user, page):
+    if page is None:
         raise Http404(_("No such discussion."))
+    if not can_view_page_discussion(user, page):
+        raise ForeignObjectNotFound(_("No such discussion."), kind="page", object_id=page.pk)
     return page
 
 
 def access_thread_by_id(user, thread_id):
     """The thread the member may read; 404 (not 403) so a draft's thread does not reveal itself."""
     thread = Thread.objects.select_related("page").filter(pk=thread_id).first()
-    if thread is None or not can_view_thread(user, thread):
+    if thread is None:
         raise Http404(_("No such discussion."))
+    if not can_view_thread(user, thread):
+        raise ForeignObjectNotFound(_("No such discussion."), kind="thread", object_id=thread.pk)
     return thread
 
 
 def access_comment_by_id(user, comment_id):
     comment = Comment.objects.select_related("thread__page", "author").filter(pk=comment_id).first()
-    if comment is None or not can_view_thread(user, comment.thread):
+    if comment is None:
         raise Http404(_("No such comment."))
+    if not can_view_thread(user, comment.thread):
+        raise ForeignObjectNotFound(_("No such comment."), kind="comment", object_id=comment.pk)
     return comment
 
 

@@ -33,6 +33,7 @@ from wagtail.models import GroupApprovalTask, PageViewRestriction
 from wagtail.permissions import page_permission_policy
 
 from workspace.accounts.models import COORDINATORS_GROUP
+from workspace.accounts.security import security_event
 from workspace.site.models import fold_accents
 
 from . import notifications
@@ -127,6 +128,7 @@ def check_rate_limit(member):
             cache.add(key, 1, timeout=window + 60)
             count = 1
         if count > limit:
+            security_event("discussion_rate_limited", user=member, window=window, limit=limit)
             raise RateLimited(retry_after=int((bucket + 1) * window - now) + 1)
 
 
