@@ -19,6 +19,13 @@
   var BACKOFF_CAP_MS = 30000;
   var TYPING_EVERY_MS = 3000;
   var TYPING_SHOWN_MS = 4000;
+  // The server speaks at least every heartbeat (25 s): silence for longer than two means the
+  // connection died without a close (sleep, a dropped network, a proxy) and must be replaced.
+  var SILENT_SOCKET_MS = 60000;
+  var MENTION_DELAY_MS = 150;
+  // "@" + the start of a handle, right before the caret; as the mention parser reads them
+  // (notifications.py), an "@" right after a letter, a digit, "." or "@" belongs to an address.
+  var MENTION_BEFORE_CARET = /(^|[^\w@.])@([\w.+-]+)$/;
 
   function newKey() {
     if (window.crypto && window.crypto.randomUUID) {
@@ -55,6 +62,7 @@
     this.notice = section.querySelector("[data-connection-notice]");
     this.presence = section.querySelector("[data-presence]");
     this.typing = section.querySelector("[data-typing]");
+    this.mentions = new MentionAutocomplete(section);
     section.addEventListener("submit", this.onSubmit.bind(this));
     section.addEventListener("input", this.onInput.bind(this));
     window.addEventListener("online", this.reconnectNow.bind(this));
@@ -262,8 +270,10 @@
     socket.onopen = function () {
       self.attempt = 0;
       self.setPaused(false);
+      self.watch(socket);
     };
     socket.onmessage = function (message) {
+      self.watch(socket);
       var data;
       try {
         data = JSON.parse(message.data);
@@ -273,17 +283,36 @@
       self.receive(data);
     };
     socket.onclose = function (event) {
-      self.socket = null;
-      if (PERMANENT_CLOSE_CODES.indexOf(event.code) !== -1) {
-        self.stopped = true;
-        return;
-      }
-      self.setPaused(true);
-      // Exponential backoff with full jitter, so a restarted server is not hit by everyone at once.
-      var ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, self.attempt));
-      self.attempt += 1;
-      self.retryTimer = window.setTimeout(self.connect.bind(self), Math.random() * ceiling);
+      self.closed(socket, event.code);
     };
+  };
+
+  Discussion.prototype.closed = function (socket, code) {
+    if (this.socket !== socket) {
+      return; // a socket given up on already
+    }
+    window.clearTimeout(this.silenceTimer);
+    this.socket = null;
+    if (PERMANENT_CLOSE_CODES.indexOf(code) !== -1) {
+      this.stopped = true;
+      this.setPaused(false);
+      return;
+    }
+    this.setPaused(true);
+    // Exponential backoff with full jitter, so a restarted server is not hit by everyone at once.
+    var ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, this.attempt));
+    this.attempt += 1;
+    this.retryTimer = window.setTimeout(this.connect.bind(this), Math.random() * ceiling);
+  };
+
+  Discussion.prototype.watch = function (socket) {
+    var self = this;
+    var silence = parseInt(this.section.dataset.silentSocketMs || "", 10) || SILENT_SOCKET_MS;
+    window.clearTimeout(this.silenceTimer);
+    this.silenceTimer = window.setTimeout(function () {
+      self.closed(socket, 1006); // at once: closing a dead socket may wait for an answer that never comes
+      socket.close();
+    }, silence);
   };
 
   Discussion.prototype.reconnectNow = function () {
@@ -326,6 +355,196 @@
   Discussion.prototype.setPaused = function (paused) {
     this.notice.textContent = paused ? this.data.textPaused : "";
     this.notice.hidden = !paused;
+  };
+
+  // --- @mention autocomplete ----------------------------------------------------------------------
+  // The ARIA combobox pattern on the comment textareas: the textarea keeps the focus, a listbox under
+  // it offers the members who can read the discussion (GET data-mentions-url?q=), arrows move the
+  // active option (aria-activedescendant), Enter or Tab inserts "@handle ", Escape closes.
+
+  function MentionAutocomplete(section) {
+    this.section = section;
+    this.url = section.dataset.mentionsUrl;
+    this.textarea = null;
+    this.list = null;
+    this.options = [];
+    this.active = -1;
+    this.timer = null;
+    this.asked = 0;
+    this.cache = {};
+    if (!this.url) {
+      return;
+    }
+    section.addEventListener("focusin", this.onFocus.bind(this));
+    section.addEventListener("input", this.onInput.bind(this));
+    section.addEventListener("keydown", this.onKeydown.bind(this));
+    section.addEventListener("focusout", this.onBlur.bind(this));
+  }
+
+  MentionAutocomplete.prototype.isCommentBox = function (element) {
+    return element.tagName === "TEXTAREA" && element.closest("[data-discussion-form]");
+  };
+
+  MentionAutocomplete.prototype.onFocus = function (event) {
+    var textarea = event.target;
+    if (!this.isCommentBox(textarea) || textarea.dataset.mentions) {
+      return;
+    }
+    textarea.dataset.mentions = "1";
+    var list = document.createElement("ul");
+    list.id = textarea.id + "-mentions";
+    list.className = "mention-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", this.section.dataset.textMentions || "");
+    list.hidden = true;
+    list.addEventListener("mousedown", this.onPointer.bind(this));
+    textarea.insertAdjacentElement("afterend", list);
+    textarea.setAttribute("aria-autocomplete", "list");
+    textarea.setAttribute("aria-haspopup", "listbox");
+    textarea.setAttribute("aria-controls", list.id);
+    textarea.setAttribute("aria-expanded", "false");
+  };
+
+  MentionAutocomplete.prototype.token = function (textarea) {
+    if (textarea.selectionStart !== textarea.selectionEnd) {
+      return null;
+    }
+    var match = MENTION_BEFORE_CARET.exec(textarea.value.slice(0, textarea.selectionStart));
+    return match ? match[2] : null;
+  };
+
+  MentionAutocomplete.prototype.onInput = function (event) {
+    var textarea = event.target;
+    if (!this.isCommentBox(textarea)) {
+      return;
+    }
+    var query = this.token(textarea);
+    window.clearTimeout(this.timer);
+    if (!query) {
+      this.close();
+      return;
+    }
+    var self = this;
+    this.timer = window.setTimeout(function () { self.ask(textarea, query); }, MENTION_DELAY_MS);
+  };
+
+  MentionAutocomplete.prototype.ask = function (textarea, query) {
+    var self = this;
+    var asked = ++this.asked;
+    var answer = this.cache[query] || fetch(this.url + "?q=" + encodeURIComponent(query), {
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" },
+    }).then(function (response) { return response.ok ? response.json() : []; });
+    this.cache[query] = answer;
+    answer
+      .then(function (candidates) {
+        // Only the answer to the latest question, if the caret is still after that "@".
+        if (asked === self.asked && document.activeElement === textarea && self.token(textarea) === query) {
+          self.show(textarea, candidates);
+        }
+      })
+      .catch(function () {
+        delete self.cache[query];
+      });
+  };
+
+  MentionAutocomplete.prototype.show = function (textarea, candidates) {
+    this.close();
+    if (!candidates.length) {
+      return;
+    }
+    this.textarea = textarea;
+    this.list = document.getElementById(textarea.getAttribute("aria-controls"));
+    this.options = candidates.map(function (candidate, index) {
+      var option = document.createElement("li");
+      option.id = this.list.id + "-" + index;
+      option.className = "mention-list__option";
+      option.setAttribute("role", "option");
+      option.dataset.handle = candidate.handle;
+      var name = document.createElement("span");
+      name.className = "mention-list__name";
+      name.textContent = candidate.name;
+      var handle = document.createElement("span");
+      handle.className = "mention-list__handle";
+      handle.textContent = "@" + candidate.handle;
+      option.appendChild(name);
+      option.appendChild(document.createTextNode(" "));
+      option.appendChild(handle);
+      this.list.appendChild(option);
+      return option;
+    }, this);
+    this.list.hidden = false;
+    textarea.setAttribute("aria-expanded", "true");
+    this.activate(0);
+  };
+
+  MentionAutocomplete.prototype.activate = function (index) {
+    var count = this.options.length;
+    this.active = ((index % count) + count) % count;
+    this.options.forEach(function (option, i) {
+      option.setAttribute("aria-selected", i === this.active ? "true" : "false");
+    }, this);
+    var option = this.options[this.active];
+    this.textarea.setAttribute("aria-activedescendant", option.id);
+    option.scrollIntoView({ block: "nearest" });
+  };
+
+  MentionAutocomplete.prototype.close = function () {
+    if (!this.list) {
+      return;
+    }
+    this.list.hidden = true;
+    this.list.textContent = "";
+    this.textarea.setAttribute("aria-expanded", "false");
+    this.textarea.removeAttribute("aria-activedescendant");
+    this.list = null;
+    this.textarea = null;
+    this.options = [];
+    this.active = -1;
+  };
+
+  MentionAutocomplete.prototype.onKeydown = function (event) {
+    if (!this.list || event.target !== this.textarea || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      this.activate(this.active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if ((event.key === "Enter" || event.key === "Tab") && !event.shiftKey) {
+      event.preventDefault();
+      this.pick(this.options[this.active]);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      this.close();
+    }
+  };
+
+  MentionAutocomplete.prototype.onPointer = function (event) {
+    var option = event.target.closest("[role=option]");
+    event.preventDefault(); // the textarea keeps the focus
+    if (option) {
+      this.pick(option);
+    }
+  };
+
+  MentionAutocomplete.prototype.onBlur = function (event) {
+    if (event.target === this.textarea) {
+      this.close();
+    }
+  };
+
+  MentionAutocomplete.prototype.pick = function (option) {
+    var textarea = this.textarea;
+    var query = this.token(textarea);
+    this.close();
+    if (!query) {
+      return;
+    }
+    var caret = textarea.selectionStart;
+    var start = caret - query.length;
+    var insert = option.dataset.handle + " ";
+    textarea.setRangeText(insert, start, caret, "end");
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
   };
 
   function start() {

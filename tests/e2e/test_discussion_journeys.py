@@ -1,0 +1,254 @@
+"""Live discussions in Chromium: members on the same practice page see each other's comments, mentions
+and moderation without reloading, through a cut websocket, and with the keyboard alone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.harness import BrowserJourney
+from tests.factories import make_member
+from tests.site.test_practice_support import make_practice
+from workspace.discussions.models import Comment
+from workspace.discussions.services import get_or_create_thread
+
+PAUSED = "Live updates paused — reconnecting…"
+HIDDEN = "Hidden by a moderator."
+
+
+class DiscussionJourney(BrowserJourney):
+    """Several members, each in a browser context of their own, on one published practice page."""
+
+    @pytest.fixture(autouse=True)
+    def _more_browsers(self, page, browser, requested_urls):
+        # Depends on `page`: these contexts close before its check that nothing left 127.0.0.1.
+        self.browser = browser
+        self.contexts = []
+        yield
+        for context in self.contexts:
+            context.close()
+
+    def open_as(self, member):
+        """A page in a new browser context (same settings as the `page` fixture's), signed in."""
+        context = self.browser.new_context(locale="en-US")
+        context.set_default_timeout(TIMEOUT_MS)
+        context.on("request", lambda request: self.requested_urls.append(request.url))
+        context.on("page", lambda new_page: new_page.on("websocket", lambda ws: self.requested_urls.append(ws.url)))
+        self.contexts.append(context)
+        page = context.new_page()
+        self.sign_in_on(page, member)
+        return page
+
+    def sign_in_on(self, page, member):
+        main_page, self.page = self.page, page
+        try:
+            self.sign_in(member)
+        finally:
+            self.page = main_page
+
+    def practice_with_a_discussion(self):
+        """A live practice (English) whose thread exists, as on any page discussed before."""
+        practice = make_practice("GT", language="en", title="Border reception protocol")
+        get_or_create_thread(page=practice)
+        return practice
+
+    def visit(self, page, practice):
+        page.goto(self.url(practice.url))
+        panel = page.locator("[data-discussion]")
+        expect(panel).to_have_attribute("data-discussion-ready", "1")
+        return panel
+
+
+def post_comment(panel, text):
+    panel.locator("[data-new-comment-form] textarea").fill(text)
+    panel.locator("[data-new-comment-form]").get_by_role("button", name="Post comment").click()
+
+
+def comment_by_text(panel, text):
+    return panel.locator("article.comment", has_text=text)
+
+
+def wait_until_connected(page):
+    """The panel's socket is open and greeted (presence counts this member)."""
+    expect(page.locator("[data-presence]")).not_to_be_empty()
+
+
+class MembersDiscussLive(DiscussionJourney):
+    def test_comments_mentions_and_moderation_reach_every_open_page_without_reloading(self):
+        ana = make_member("participant", language="en", first_name="Ana", last_name="Morales")
+        bruno = make_member("participant", language="en", first_name="Bruno", last_name="Díaz")
+        coordinator = make_member("coordinator", language="en", first_name="Carla", last_name="Reyes")
+        andres = make_member("participant", language="en", first_name="Andrés", last_name="Alvarado")
+        practice = self.practice_with_a_discussion()
+        self.sign_in(ana)
+        ana_page = self.page
+        ana_panel = self.visit(ana_page, practice)
+        bruno_page = self.open_as(bruno)
+        bruno_panel = self.visit(bruno_page, practice)
+        carla_page = self.open_as(coordinator)
+        carla_panel = self.visit(carla_page, practice)
+        for page in (ana_page, bruno_page, carla_page):
+            wait_until_connected(page)
+        ana_bell = ana_page.locator("[data-notification-bell] [data-unread-count]")
+        expect(ana_bell).to_be_hidden()
+
+        # Ana comments; Bruno and the coordinator see it arrive.
+        post_comment(ana_panel, "We receive children at the border with a protection interview.")
+        comment = comment_by_text(ana_panel, "protection interview")
+        expect(comment).to_have_count(1)
+        for panel in (bruno_panel, carla_panel):
+            expect(comment_by_text(panel, "protection interview")).to_have_count(1)
+        expect(bruno_panel.locator("[data-empty-state]")).to_have_count(0)
+        ana_comment = Comment.objects.get(author=ana)
+
+        # Bruno replies, picking Ana from the @mention autocomplete with the keyboard.
+        bruno_comment = bruno_panel.locator(f"#comment-{ana_comment.pk}")
+        bruno_comment.get_by_text("Reply", exact=True).click()
+        reply_box = bruno_comment.get_by_label("Your reply")
+        reply_box.press_sequentially("@An")
+        mentions = bruno_comment.get_by_role("listbox")
+        options = mentions.get_by_role("option")
+        expect(options).to_have_text([re.compile(r"^Andrés Alvarado"), re.compile(r"^Ana Morales")])
+        expect(reply_box).to_have_attribute("aria-expanded", "true")
+        reply_box.press("Escape")
+        expect(mentions).to_be_hidden()
+        expect(reply_box).to_have_attribute("aria-expanded", "false")
+        reply_box.press("Backspace")
+        reply_box.press("n")  # the list opens again
+        expect(options).to_have_count(2)
+        expect(reply_box).to_have_attribute("aria-activedescendant", options.nth(0).get_attribute("id"))
+        reply_box.press("ArrowDown")
+        expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+        expect(reply_box).to_have_attribute("aria-activedescendant", options.nth(1).get_attribute("id"))
+        reply_box.press("Enter")
+        handle = ana.email.partition("@")[0]
+        expect(reply_box).to_have_value(f"@{handle} ")
+        expect(mentions).to_be_hidden()
+        reply_box.press_sequentially("which agency runs the interview?")
+        bruno_comment.get_by_role("button", name="Post reply").click()
+        # Her bell lights up with one unread notification; Andrés, not mentioned, has none.
+        for panel in (ana_panel, bruno_panel, carla_panel):
+            expect(panel.locator(f'[data-replies-for="{ana_comment.pk}"] article.comment')).to_have_count(1)
+        expect(ana_bell).to_be_visible()
+        expect(ana_bell).to_have_text("1")
+        expect(ana_page.locator("[data-notification-bell] [data-bell-label]")).to_have_text("Notifications: 1 unread")
+
+        # The coordinator hides Ana's comment with a reason: both members see the placeholder instead.
+        carla_comment = carla_panel.locator(f"#comment-{ana_comment.pk}")
+        carla_comment.get_by_text("Hide", exact=True).click()
+        carla_comment.get_by_label("Reason (shown to the author)").fill("Names a child in care.")
+        carla_comment.get_by_role("button", name="Hide comment").click()
+        for panel in (ana_panel, bruno_panel):
+            hidden = panel.locator(f"#comment-{ana_comment.pk}")
+            expect(hidden.locator(".comment__placeholder")).to_have_text(HIDDEN)
+            expect(hidden).not_to_contain_text("protection interview")
+        expect(ana_panel.locator(f"#comment-{ana_comment.pk}")).to_contain_text("Names a child in care.")
+        expect(bruno_panel.locator(f"#comment-{ana_comment.pk}")).not_to_contain_text("Names a child")
+        # The reply stays, and Ana's bell counts the moderation notice too.
+        expect(bruno_panel.locator(f'[data-replies-for="{ana_comment.pk}"] article.comment')).to_have_count(1)
+        expect(ana_bell).to_have_text("2")
+        assert not andres.discussion_notifications.exists()
+        assert bruno_page.url == self.url(practice.url)  # nobody reloaded or left the page
+
+
+class ReconnectingAfterACut(DiscussionJourney):
+    def test_a_comment_posted_while_the_socket_is_down_appears_exactly_once_after_reconnecting(self):
+        ana = make_member("participant", language="en", first_name="Ana", last_name="Morales")
+        bruno = make_member("participant", language="en", first_name="Bruno", last_name="Díaz")
+        practice = self.practice_with_a_discussion()
+        bruno_page = self.open_as(bruno)
+        bruno_panel = self.visit(bruno_page, practice)
+        post_comment(bruno_panel, "First: what the protocol covers.")
+        expect(comment_by_text(bruno_panel, "First:")).to_have_count(1)
+
+        # Ana's socket goes through a proxy the test can cut, and keep cut; her page's timers run
+        # on a clock the test moves.
+        self.sign_in(ana)
+        ana_page = self.page
+        ana_page.clock.install()
+        connections, cut = [], {"now": False}
+
+        def proxy(ws):
+            if cut["now"]:
+                ws.close(code=1011)
+            else:
+                connections.append(ws.connect_to_server())
+
+        ana_page.route_web_socket(re.compile(r"/ws/threads/\d+/"), proxy)
+        ana_panel = self.visit(ana_page, practice)
+        wait_until_connected(ana_page)
+        notice = ana_panel.locator("[data-connection-notice]")
+        expect(notice).to_be_hidden()
+        assert len(connections) == 1
+
+        # The server side goes away without the page hearing a close (a dropped network): the
+        # client notices the silence (no heartbeat for a minute) and says so.
+        cut["now"] = True
+        connections[0].close(code=1012)
+        ana_page.clock.fast_forward(61_000)
+        expect(notice).to_be_visible()
+        expect(notice).to_have_text(PAUSED)
+        post_comment(bruno_panel, "Second: posted while Ana was offline.")
+        expect(comment_by_text(bruno_panel, "Second:")).to_have_count(1)
+        expect(notice).to_be_visible()
+        expect(comment_by_text(ana_panel, "Second:")).to_have_count(0)
+
+        cut["now"] = False
+        ana_page.evaluate("window.dispatchEvent(new Event('online'))")  # the network is back
+        expect(comment_by_text(ana_panel, "Second:")).to_have_count(1)
+        expect(notice).to_be_hidden()
+        post_comment(bruno_panel, "Third: after the reconnection.")
+        expect(comment_by_text(ana_panel, "Third:")).to_have_count(1)
+        # No gap, no duplicate: each comment once, in order.
+        expect(ana_panel.locator("article.comment")).to_have_count(3)
+        assert [text.split(":")[0] for text in ana_panel.locator(".comment__body").all_inner_texts()] == [
+            "First",
+            "Second",
+            "Third",
+        ]
+        assert len(connections) == 2
+
+
+class DiscussingWithTheKeyboard(DiscussionJourney):
+    def test_a_member_comments_with_the_keyboard_alone_and_hears_the_next_comment(self):
+        ana = make_member("participant", language="en", first_name="Ana", last_name="Morales")
+        bruno = make_member("participant", language="en", first_name="Bruno", last_name="Díaz")
+        practice = self.practice_with_a_discussion()
+        self.sign_in(ana)
+        page = self.page
+        panel = self.visit(page, practice)
+        wait_until_connected(page)
+        textarea = panel.locator("[data-new-comment-form] textarea")
+
+        # Tab through the page until the comment box has the focus, then type and submit.
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if textarea.evaluate("element => element === document.activeElement"):
+                break
+        expect(textarea).to_be_focused()
+        assert_focus_is_visible(textarea)
+        page.keyboard.type("Typed and sent without a mouse.")
+        page.keyboard.press("Tab")
+        submit = panel.locator("[data-new-comment-form]").get_by_role("button", name="Post comment")
+        expect(submit).to_be_focused()
+        assert_focus_is_visible(submit)
+        page.keyboard.press("Enter")
+        expect(comment_by_text(panel, "without a mouse")).to_have_count(1)
+        expect(textarea).to_have_value("")
+
+        # Someone else's comment is announced politely.
+        announcer = panel.locator("[data-announcer]")
+        expect(announcer).to_have_attribute("aria-live", "polite")
+        bruno_panel = self.visit(self.open_as(bruno), practice)
+        post_comment(bruno_panel, "Heard you.")
+        expect(comment_by_text(panel, "Heard you.")).to_have_count(1)
+        expect(announcer).to_have_text("New comment from Bruno Díaz.")
+
+
+def assert_focus_is_visible(element):
+    outline = element.evaluate(
+        "element => { const style = getComputedStyle(element);"
+        " return {style: style.outlineStyle, width: parseFloat(style.outlineWidth)}; }"
+    )
+    assert outline["style"] != "none" and outline["width"] >= 2, outline
