@@ -5,20 +5,12 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
-from django.core.cache import cache
 
 from tests.discussions.conftest import make_draft_page, make_thread
 from tests.discussions.helpers import ORIGIN, communicator, session_cookie_for
 from workspace.asgi import application
 
 pytestmark = pytest.mark.usefixtures("sockets_in_test_transaction")
-
-
-@pytest.fixture(autouse=True)
-def no_socket_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def denied_events(caplog):
