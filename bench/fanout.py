@@ -182,20 +182,27 @@ def wait_for(port, process, timeout=60):
 
 
 class Servers:
-    """`count` uvicorn processes of bench.relay_asgi, each on its own port; stopped on exit, always."""
+    """`count` uvicorn processes of bench.relay_asgi, each on its own port; stopped on exit, always.
 
-    def __init__(self, count, env):
-        self.count, self.env, self.processes, self.ports = count, env, [], []
+    Their output goes to log files in `logdir`; `errors` holds the tracebacks logged before the stop
+    (the teardown of hundreds of sockets logs its own, which are not the benchmark's business).
+    """
+
+    def __init__(self, count, env, logdir):
+        self.count, self.env, self.logdir = count, env, logdir
+        self.processes, self.ports, self.logs, self.errors = [], [], [], []
 
     def __enter__(self):
         try:
             for _ in range(self.count):
                 port = free_port()
+                log = open(self.logdir / f"server-{port}.log", "w+b")
+                self.logs.append(log)
                 self.processes.append(
                     subprocess.Popen(
                         [PYTHON, "-m", "uvicorn", "bench.relay_asgi:application", "--host", "127.0.0.1",
                          "--port", str(port), "--lifespan", "off", "--no-access-log", "--log-level", "warning"],
-                        cwd=ROOT, env=self.env, start_new_session=True,
+                        cwd=ROOT, env=self.env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
                     )
                 )  # fmt: skip
                 self.ports.append(port)
@@ -210,6 +217,7 @@ class Servers:
         self.stop()
 
     def stop(self):
+        ends = [log.seek(0, os.SEEK_END) for log in self.logs]
         for process in self.processes:
             if process.poll() is None:
                 process.terminate()
@@ -219,6 +227,12 @@ class Servers:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        for log, end in zip(self.logs, ends, strict=True):
+            log.seek(0)
+            text = log.read(end).decode(errors="replace")
+            self.errors += ["Traceback" + chunk for chunk in text.split("Traceback")[1:]]
+            log.close()
+        self.logs = []
 
 
 # --- Clients ----------------------------------------------------------------------------------
@@ -463,7 +477,9 @@ def main():
     if not set(options.layers) <= {"memory", "redis"}:
         parser.error("--layers: memory and/or redis")
 
-    # SIGTERM ends the run like Ctrl-C: through the finally blocks that stop the servers.
+    # Ctrl-C (also when started in the background, where SIGINT is ignored) and SIGTERM end the run
+    # through the finally blocks that stop the servers.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'db.sqlite3'}"
@@ -488,8 +504,11 @@ def main():
                 redis.Redis.from_url(redis_url).flushdb()
                 layer_env, processes = {**env, "REDIS_URL": redis_url}, 2
             load_before = os.getloadavg()[0]
-            with Servers(processes, layer_env) as servers:
+            with Servers(processes, layer_env, workdir) as servers:
                 rows = asyncio.run(run_layer(layer, servers.ports, [p.pid for p in servers.processes], seed, options))
+            if servers.errors:
+                print(f"  {layer}: {len(servers.errors)} tracebacks in the server log, the last:", file=sys.stderr)
+                print(servers.errors[-1][-2000:], file=sys.stderr)
             loads.append(f"{layer} {load_before:.1f}/{os.getloadavg()[0]:.1f}")
             results.append((layer, processes, rows))
             lost += sum(row[3] for row in rows)
@@ -505,4 +524,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("interrupted; the servers are stopped")
