@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from wagtail.models import ModelLogEntry
 
+from tests.discussions.conftest import make_thread
 from tests.discussions.helpers import ORIGIN, committed, communicator, session_cookie_for
-from tests.factories import PASSWORD, make_member
+from tests.factories import PASSWORD, government_page, make_member
 from workspace.accounts import services
 from workspace.asgi import application
 
@@ -281,3 +282,28 @@ def test_non_coordinators_cannot_deactivate(client_for, role, coordinator):
     )
     assert reload(target).is_active
     assert not entries(target, "workspace.member.deactivate").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_with_a_real_commit_the_admin_action_closes_the_members_sockets(workspace):
+    member = await sync_to_async(make_member)("participant")
+    coordinator = await sync_to_async(make_member)("coordinator")
+    thread = await sync_to_async(make_thread)(await sync_to_async(government_page)("GT"))
+    cookie = await sync_to_async(session_cookie_for)(member)
+    sockets = [
+        communicator(thread.pk, cookie),
+        WebsocketCommunicator(application, "/ws/me/", headers=[ORIGIN, (b"cookie", cookie)]),
+    ]
+    for comm in sockets:
+        connected, code = await comm.connect()
+        assert connected, code
+
+    def deactivate_in_the_admin():
+        client = Client()
+        client.force_login(coordinator)
+        return client.post(f"/admin/users/deactivate/{member.pk}/", {"reason": "Left the programme"})
+
+    assert (await sync_to_async(deactivate_in_the_admin)()).status_code == 302
+    for comm in sockets:
+        assert await close_code_within(comm, 1) == 4401
+        await comm.disconnect()

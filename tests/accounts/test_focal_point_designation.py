@@ -227,6 +227,18 @@ def test_a_coordinator_replaces_the_primary_from_the_admin(client_for, coordinat
     assert designations() == {"primary": second}
 
 
+def test_a_coordinator_changes_who_is_alternate_from_the_admin(client_for, coordinator):
+    first = make_member("focal_point", government_code="GT")
+    second = make_member("focal_point", government_code="GT")
+    designation = services.designate_focal_point(member=first, designation=ALTERNATE, by=coordinator)
+    response = client_for(coordinator).post(
+        f"/admin/focal-points/edit/{designation.pk}/", {"designation": "alternate", "member": second.pk}
+    )
+    assert response.status_code == 302
+    assert designations() == {"alternate": second}
+    assert log_actions(first)[-1] == "workspace.focal_point.undesignate"
+
+
 def test_a_coordinator_removes_a_designation_from_the_admin(client_for, coordinator):
     member = make_member("focal_point", government_code="GT")
     designation = services.designate_focal_point(member=member, designation=PRIMARY, by=coordinator)
