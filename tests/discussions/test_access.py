@@ -99,6 +99,7 @@ def test_the_endpoints_and_the_panel_follow_the_same_rule(client, role, expected
 URL_RULES = {
     "post": ("post", lambda draft, comment: [draft.page_id]),
     "mention_candidates": ("get", lambda draft, comment: [draft.page_id]),
+    "page_thread": ("get", lambda draft, comment: [draft.page_id]),
     "edit": ("post", lambda draft, comment: [comment.pk]),
     "delete": ("post", lambda draft, comment: [comment.pk]),
     "flag": ("post", lambda draft, comment: [comment.pk]),

@@ -25,9 +25,12 @@ class DiscussionJourney(BrowserJourney):
         # Depends on `page`: these contexts close before its check that nothing left 127.0.0.1.
         self.browser = browser
         self.contexts = []
+        self.script_errors = []
+        page.on("pageerror", lambda error: self.script_errors.append(error))
         yield
         for context in self.contexts:
             context.close()
+        assert not self.script_errors, f"uncaught errors in the pages' scripts: {self.script_errors}"
 
     def open_as(self, member):
         """A page in a new browser context (same settings as the `page` fixture's), signed in."""
@@ -37,6 +40,7 @@ class DiscussionJourney(BrowserJourney):
         context.on("page", lambda new_page: new_page.on("websocket", lambda ws: self.requested_urls.append(ws.url)))
         self.contexts.append(context)
         page = context.new_page()
+        page.on("pageerror", lambda error: self.script_errors.append(error))
         self.sign_in_on(page, member)
         return page
 
@@ -153,6 +157,28 @@ class MembersDiscussLive(DiscussionJourney):
 
 
 class ReconnectingAfterACut(DiscussionJourney):
+    def test_the_first_comment_reaches_a_member_who_opened_the_page_before_it(self):
+        ana = make_member("participant", language="en", first_name="Ana", last_name="Morales")
+        bruno = make_member("participant", language="en", first_name="Bruno", last_name="Díaz")
+        practice = make_practice("GT", language="en", title="Never discussed yet")
+        self.sign_in(ana)
+        ana_page = self.page
+        ana_page.clock.install()
+        ana_panel = self.visit(ana_page, practice)
+        expect(ana_panel.locator("[data-empty-state]")).to_be_visible()
+
+        bruno_panel = self.visit(self.open_as(bruno), practice)
+        post_comment(bruno_panel, "The very first comment.")
+        expect(comment_by_text(bruno_panel, "very first")).to_have_count(1)
+        ana_page.clock.fast_forward(10_000)  # Ana's panel asks whether the thread exists yet
+
+        expect(comment_by_text(ana_panel, "very first")).to_have_count(1)
+        expect(ana_panel.locator("[data-empty-state]")).to_have_count(0)
+        wait_until_connected(ana_page)
+        post_comment(bruno_panel, "And the second, live.")
+        expect(comment_by_text(ana_panel, "the second")).to_have_count(1)
+        expect(ana_panel.locator("article.comment")).to_have_count(2)
+
     def test_a_comment_posted_while_the_socket_is_down_appears_exactly_once_after_reconnecting(self):
         ana = make_member("participant", language="en", first_name="Ana", last_name="Morales")
         bruno = make_member("participant", language="en", first_name="Bruno", last_name="Díaz")

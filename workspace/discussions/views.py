@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import notifications, services
 from .access import access_comment_by_id, access_page_by_id, access_thread_by_id, can_view_thread
 from .forms import CommentForm, EditCommentForm, FlagForm, ModerationForm, NotificationPreferencesForm
-from .models import Notification, NotificationPreferences
+from .models import Notification, NotificationPreferences, Thread
 from .rendering import comment_context, events_after, render_comment, thread_comments, thread_rendering
 
 
@@ -194,6 +194,15 @@ def events(request, thread_id):
     rendered, latest = result
     last_sent = rendered[-1]["sequence"] if rendered else after
     return JsonResponse({"events": rendered, "sequence": latest, "more": last_sent < latest})
+
+
+@login_required
+@require_GET
+def page_thread(request, page_id):
+    """The page's thread once a first comment has created it (`?anchor=`), for a panel opened before."""
+    page = access_page_by_id(request.user, page_id)
+    thread = Thread.objects.filter(page=page, anchor=request.GET.get("anchor", "")).first()
+    return JsonResponse({"thread_id": thread and thread.pk, "sequence": thread.last_sequence if thread else 0})
 
 
 @login_required

@@ -23,6 +23,10 @@
   // connection died without a close (sleep, a dropped network, a proxy) and must be replaced.
   var SILENT_SOCKET_MS = 60000;
   var MENTION_DELAY_MS = 150;
+  // A panel opened before the page's first comment has no thread to follow yet: it asks for one
+  // now and then, less often the longer it waits.
+  var THREAD_CHECK_FIRST_MS = 10000;
+  var THREAD_CHECK_CAP_MS = 120000;
   // "@" + the start of a handle, right before the caret; as the mention parser reads them
   // (notifications.py), an "@" right after a letter, a digit, "." or "@" belongs to an address.
   var MENTION_BEFORE_CARET = /(^|[^\w@.])@([\w.+-]+)$/;
@@ -68,6 +72,8 @@
     window.addEventListener("online", this.reconnectNow.bind(this));
     if (this.threadId) {
       this.connect();
+    } else if (this.data.threadUrl) {
+      this.waitForThread(THREAD_CHECK_FIRST_MS);
     }
   }
 
@@ -150,10 +156,43 @@
       details.open = false;
     }
     if (!this.threadId && data.thread_id) {
-      this.threadId = String(data.thread_id);
-      this.lastSequence = 0; // replay the new thread from its start; duplicates replace themselves
-      this.connect();
+      this.follow(data.thread_id);
     }
+  };
+
+  Discussion.prototype.follow = function (threadId) {
+    window.clearTimeout(this.threadTimer);
+    this.threadId = String(threadId);
+    this.lastSequence = 0; // replay the new thread from its start; duplicates replace themselves
+    this.connect();
+  };
+
+  Discussion.prototype.waitForThread = function (delay) {
+    var self = this;
+    var later = function () { self.waitForThread(Math.min(THREAD_CHECK_CAP_MS, delay * 2)); };
+    this.threadTimer = window.setTimeout(function () {
+      if (document.hidden) {
+        later();
+        return;
+      }
+      fetch(self.data.threadUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) {
+          if (response.status === 403 || response.status === 404) {
+            return null; // no longer theirs to read: stop asking
+          }
+          return response.json().then(function (data) {
+            if (self.threadId) {
+              return; // their own first comment got there first
+            }
+            if (data.thread_id) {
+              self.follow(data.thread_id);
+            } else {
+              later();
+            }
+          });
+        })
+        .catch(later);
+    }, delay);
   };
 
   Discussion.prototype.showError = function (form, message) {
