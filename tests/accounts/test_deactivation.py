@@ -260,11 +260,20 @@ def test_a_member_belongs_to_one_government_at_most(client_for, coordinator, foc
     assert reload(focal_point_gt).government_code == "GT"
 
 
-def test_a_coordinator_cannot_make_superusers_or_touch_them(client_for, coordinator, participant):
+def test_a_coordinator_cannot_make_superusers_touch_them_or_change_a_sign_in_address(
+    client_for, coordinator, participant
+):
     boss = User.objects.create_superuser(email="root@example.org", password=PASSWORD)
     admin = client_for(coordinator)
-    admin.post(f"/admin/users/edit/{participant.pk}/", edit_data(participant, is_superuser="on"))
-    assert not reload(participant).is_superuser
+    response = admin.post(
+        f"/admin/users/edit/{participant.pk}/",
+        edit_data(participant, is_superuser="on", email="coordinator-owned@example.org", password1="x", password2="x"),
+    )
+    assert response.status_code == 302
+    participant_now = reload(participant)
+    assert not participant_now.is_superuser
+    assert participant_now.email == participant.email
+    assert participant_now.check_password(PASSWORD)
     assert admin.post(f"/admin/users/deactivate/{boss.pk}/", {"reason": "Coup"}).status_code in (302, 403)
     assert admin.get(f"/admin/users/edit/{boss.pk}/").status_code in (302, 403)
     assert reload(boss).is_active

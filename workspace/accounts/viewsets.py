@@ -56,11 +56,13 @@ class MemberEditForm(UserEditForm):
     )
 
     def __init__(self, *args, for_user=None, **kwargs):
-        # Only superusers make superusers or set passwords (members reset their own).
+        # Only superusers make superusers, set passwords (members reset their own) or change a
+        # sign-in address (which, with a password reset, would hand over the account).
         self.by_superuser = for_user is None or for_user.is_superuser
         super().__init__(*args, **kwargs)
         if not self.by_superuser:
             self.fields.pop("is_superuser", None)
+            self.fields["email"].disabled = True
 
     @property
     def password_enabled(self):
