@@ -1,0 +1,241 @@
+"""Property: whatever the interleaving of changes, disconnects, reconnects and lost broadcasts,
+every live client ends with exactly the comments the database renders for its member.
+
+Hypothesis draws a list of steps; each example drives the real services (real commits) and real
+`ThreadConsumer`s through `WebsocketCommunicator`. `ModelClient` applies what it receives as
+workspace/static/js/discussions.js does (replace `#comment-<id>` or insert; ignore a sequence not
+above the last one seen) and also records every duplicate or gap, which the server must never
+send. Unread messages are lost when a client disconnects, as they would be in flight.
+
+Fast and deterministic by default (25 derandomized examples); for a longer random search:
+`DISCUSSIONS_PROPERTY_EXAMPLES=500 .venv/bin/python -m pytest tests/discussions/test_replay_property.py`.
+"""
+
+import asyncio
+import contextlib
+import itertools
+import os
+import re
+import time
+from unittest import mock
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers, get_channel_layer
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from tests.discussions.conftest import make_thread
+from tests.discussions.helpers import communicator, session_cookie_for
+from tests.factories import government_page, make_member
+from workspace.discussions import services
+from workspace.discussions.models import Thread, ThreadEvent
+from workspace.discussions.rendering import comments_queryset, render_comment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EXAMPLES = int(os.environ.get("DISCUSSIONS_PROPERTY_EXAMPLES", "25"))
+AUTHORS = 3  # two participants and a coordinator (who also hides and restores)
+CLIENTS = 4  # one per member, and a second tab for the first participant
+DRAIN_SECONDS = 10
+_examples = itertools.count(1)
+
+# A change's broadcast is delivered, silently dropped (at-most-once layer) or fails (Redis down).
+broadcasts = st.sampled_from(["delivered", "delivered", "dropped", "fails"])
+comment_index = st.integers(min_value=0, max_value=30)
+client_index = st.integers(min_value=0, max_value=CLIENTS - 1)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("post"), st.integers(0, AUTHORS - 1), st.none() | comment_index, broadcasts),
+        st.tuples(st.sampled_from(["edit", "delete", "hide", "restore"]), comment_index, broadcasts),
+        st.tuples(st.sampled_from(["read", "disconnect", "reconnect", "reload"]), client_index),
+    ),
+    max_size=30,
+)
+
+
+def normalised(html):
+    # Every render of a reply form carries a fresh idempotency key.
+    return re.sub(r'(name="idempotency_key" value=)"[0-9a-f]+"', r'\1""', html)
+
+
+def rendered_now(thread_id, viewer):
+    """(last sequence, {comment id: (parent id, html)}) as the database renders them for the viewer now."""
+    thread = Thread.objects.select_related("page__locale").get(pk=thread_id)
+    comments = {
+        comment.pk: (comment.parent_id, normalised(render_comment(comment, viewer=viewer, thread=thread)))
+        for comment in comments_queryset(thread, viewer)
+    }
+    return thread.last_sequence, comments
+
+
+class ModelClient:
+    """A browser tab with the discussion panel open."""
+
+    def __init__(self, thread_id, member, cookie):
+        self.thread_id, self.member, self.cookie = thread_id, member, cookie
+        self.comm = None
+        self.last_seen = 0
+        self.comments = {}
+        self.anomalies = []
+
+    async def load_page(self):
+        """The page renders the thread as it is; the socket then replays from that sequence."""
+        await self.disconnect()
+        self.last_seen, self.comments = await database_sync_to_async(rendered_now)(self.thread_id, self.member)
+        await self.connect()
+
+    async def connect(self):
+        if self.comm is not None:
+            return
+        comm = communicator(self.thread_id, self.cookie, after=self.last_seen)
+        connected, code = await comm.connect(timeout=5)
+        assert connected, code
+        self.comm = comm
+
+    async def disconnect(self):
+        if self.comm is not None:
+            comm, self.comm = self.comm, None
+            await comm.disconnect(timeout=5)
+
+    async def read(self):
+        """Apply whatever has arrived so far."""
+        while self.comm is not None and not await self.comm.receive_nothing(timeout=0.01):
+            self.apply(await self.comm.receive_json_from(timeout=5))
+
+    async def drain(self, latest):
+        """Read until the last change has arrived (a lost broadcast waits for a heartbeat), then until quiet."""
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while self.last_seen < latest:
+            try:
+                self.apply(await self.comm.receive_json_from(timeout=max(0.01, deadline - time.monotonic())))
+            except TimeoutError:
+                pytest.fail(f"{self.member}'s socket is stuck at sequence {self.last_seen} of {latest}")
+        while not await self.comm.receive_nothing(timeout=0.05):
+            self.apply(await self.comm.receive_json_from(timeout=5))
+
+    def apply(self, message):
+        if message["type"] == "heartbeat" and message["sequence"] > self.last_seen:
+            self.anomalies.append(f"heartbeat announced {message['sequence']} before sending it")
+        if message["type"] != "event":
+            return
+        sequence = message["sequence"]
+        if sequence <= self.last_seen:
+            self.anomalies.append(f"duplicate {sequence} after {self.last_seen}")
+            return  # as the JS client does
+        if sequence != self.last_seen + 1:
+            self.anomalies.append(f"gap: {sequence} after {self.last_seen}")
+        self.last_seen = sequence
+        if message["comment_id"] and message["html"]:
+            self.comments[message["comment_id"]] = (message["parent_id"], normalised(message["html"]))
+
+
+@pytest.fixture
+def cast(workspace):
+    """Members and their session cookies, made once per test (Hypothesis reuses them across examples)."""
+    members = [make_member("participant"), make_member("participant"), make_member("coordinator")]
+    return members, [session_cookie_for(member) for member in members]
+
+
+def change(kind, thread, comments, members, argument, number):
+    """Apply one change through the services; a change the rules refuse is simply refused."""
+    coordinator = members[-1]
+    if kind == "post":
+        author, parent = members[argument[0]], argument[1]
+        parent = comments[parent % len(comments)] if comments and parent is not None else None
+        comments.append(services.post_comment(thread=thread, author=author, body=f"Comment {number}", parent=parent))
+        return
+    if not comments:
+        return
+    target = comments[argument % len(comments)]
+    if kind == "edit":
+        services.edit_comment(comment=target, editor=target.author, body=f"Edited in step {number}")
+    elif kind == "delete":
+        services.delete_comment(comment=target, member=target.author)
+    elif kind == "hide":
+        services.hide_comment(comment=target, moderator=coordinator, reason=f"Reason {number}")
+    elif kind == "restore":
+        services.restore_comment(comment=target, moderator=coordinator)
+
+
+def changing(kind, thread, comments, members, argument, number):
+    with contextlib.suppress(PermissionDenied, ValidationError):
+        change(kind, thread, comments, members, argument, number)
+
+
+def broadcast_mode(mode):
+    """Patch the channel layer's group_send for one change: deliver, drop silently, or raise."""
+    layer = get_channel_layer()
+    if mode == "dropped":
+        return mock.patch.object(layer, "group_send", mock.AsyncMock(return_value=None))
+    if mode == "fails":
+        return mock.patch.object(layer, "group_send", mock.AsyncMock(side_effect=ConnectionError("Redis is down")))
+    return contextlib.nullcontext()
+
+
+def new_thread():
+    return make_thread(government_page("GT"), anchor=f"example-{next(_examples)}")
+
+
+def replay_log(thread_id):
+    return list(ThreadEvent.objects.filter(thread_id=thread_id).order_by("sequence").values_list("sequence", flat=True))
+
+
+@hypothesis_settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize="DISCUSSIONS_PROPERTY_EXAMPLES" not in os.environ,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(steps=steps)
+def test_every_client_ends_with_what_the_database_renders(cast, settings, steps):
+    settings.DISCUSSIONS_RATE_LIMITS = ()
+    settings.DISCUSSIONS_HEARTBEAT_SECONDS = 0.2
+    members, cookies = cast
+    cache.clear()  # socket counts and presence of the previous example
+    channel_layers.backends.clear()  # each example runs in an event loop of its own
+
+    async def scenario():
+        thread = await database_sync_to_async(new_thread)()
+        clients = [ModelClient(thread.pk, members[i % AUTHORS], cookies[i % AUTHORS]) for i in range(CLIENTS)]
+        comments = []
+        try:
+            for client in clients:
+                await client.load_page()
+            for number, (kind, *arguments) in enumerate(steps):
+                if kind in ("read", "disconnect", "reconnect", "reload"):
+                    client = clients[arguments[0]]
+                    await {
+                        "read": client.read,
+                        "disconnect": client.disconnect,
+                        "reconnect": client.connect,
+                        "reload": client.load_page,
+                    }[kind]()
+                    continue
+                *argument, mode = arguments
+                argument = tuple(argument) if kind == "post" else argument[0]
+                with broadcast_mode(mode):
+                    await database_sync_to_async(changing)(kind, thread, comments, members, argument, number)
+            # Every tab comes back and catches up.
+            for client in clients:
+                await client.connect()
+            latest = (await database_sync_to_async(Thread.objects.get)(pk=thread.pk)).last_sequence
+            for client in clients:
+                await client.drain(latest)
+            assert await database_sync_to_async(replay_log)(thread.pk) == list(range(1, latest + 1))
+            for client in clients:
+                assert client.anomalies == [], client.member
+                assert client.last_seen == latest
+                _, expected = await database_sync_to_async(rendered_now)(thread.pk, client.member)
+                assert client.comments == expected, client.member
+        finally:
+            for client in clients:
+                with contextlib.suppress(Exception):
+                    await client.disconnect()
+            await asyncio.sleep(0)
+
+    async_to_sync(scenario)()
