@@ -1,3 +1,4 @@
+from allauth.account.views import LogoutView
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
@@ -17,6 +18,14 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="wagtailadmin_login_redirect",
     ),
+    # The same for resetting a password (allauth's is rate-limited) and signing out (Wagtail's
+    # deletes the session cookie even when answering a GET with 405).
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="account_reset_password"),
+        name="wagtailadmin_password_reset_redirect",
+    ),
+    path("admin/logout/", LogoutView.as_view(), name="wagtailadmin_logout_allauth"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/invitations/", include("workspace.accounts.urls")),
@@ -28,4 +37,13 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    # Wagtail's front-end sign-in (Django's LoginView) is a second door, without MFA or rate limits.
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailcore_login_redirect",
+    ),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
