@@ -29,7 +29,8 @@
   var THREAD_CHECK_CAP_MS = 120000;
   // "@" + the start of a handle, right before the caret; as the mention parser reads them
   // (notifications.py), an "@" right after a letter, a digit, "." or "@" belongs to an address.
-  var MENTION_BEFORE_CARET = /(^|[^\w@.])@([\w.+-]+)$/;
+  // (Python's \w is Unicode: letters, digits and "_" of any script.)
+  var MENTION_BEFORE_CARET = /(^|[^\p{L}\p{N}_@.])@([\p{L}\p{N}_.+-]+)$/u;
 
   function newKey() {
     if (window.crypto && window.crypto.randomUUID) {
@@ -543,7 +544,8 @@
   };
 
   MentionAutocomplete.prototype.onKeydown = function (event) {
-    if (!this.list || event.target !== this.textarea || event.altKey || event.ctrlKey || event.metaKey) {
+    if (!this.list || event.target !== this.textarea || event.isComposing ||
+      event.altKey || event.ctrlKey || event.metaKey) {
       return;
     }
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
