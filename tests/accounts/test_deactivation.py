@@ -316,3 +316,14 @@ async def test_with_a_real_commit_the_admin_action_closes_the_members_sockets(wo
     for comm in sockets:
         assert await close_code_within(comm, 1) == 4401
         await comm.disconnect()
+
+
+def test_the_admin_screens_render_for_a_coordinator(client_for, coordinator, participant):
+    admin = client_for(coordinator)
+    edit = admin.get(f"/admin/users/edit/{participant.pk}/").content.decode()
+    assert 'name="deactivation_reason"' in edit
+    assert 'name="is_superuser"' not in edit and 'name="password1"' not in edit
+    bulk = admin.get(f"/admin/bulk/accounts/user/set_active_state/?id={participant.pk}")
+    assert bulk.status_code == 200 and 'name="reason"' in bulk.content.decode()
+    history = admin.get(f"/admin/users/history/{participant.pk}/")
+    assert history.status_code == 200

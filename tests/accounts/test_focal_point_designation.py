@@ -256,3 +256,10 @@ def test_non_coordinators_cannot_designate(client_for, role):
     response = client.post("/admin/focal-points/new/", {"designation": "primary", "member": member.pk})
     assert response.status_code in (302, 403)
     assert not FocalPointDesignation.objects.exists()
+
+
+def test_the_designations_listing_shows_each_government_place(client_for, coordinator):
+    member = make_member("focal_point", government_code="GT", first_name="Ana", last_name="Morales")
+    services.designate_focal_point(member=member, designation=PRIMARY, by=coordinator)
+    html = client_for(coordinator).get("/admin/focal-points/").content.decode()
+    assert "Ana Morales" in html and "GT" in html

@@ -80,8 +80,6 @@ class MemberEditForm(UserEditForm):
 
 
 class MemberEditView(wagtail_users.EditView):
-    template_name = "accounts/admin/member_edit.html"
-
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         if self.object.is_superuser and not request.user.is_superuser:
@@ -170,6 +168,7 @@ class MemberActivationView(WagtailAdminTemplateMixin, FormView):
 class MemberUserViewSet(wagtail_users.UserViewSet):
     index_view_class = MemberIndexView
     edit_view_class = MemberEditView
+    edit_template_name = "accounts/admin/member_edit.html"
 
     def get_form_class(self, for_update=False):
         return MemberEditForm if for_update else super().get_form_class(for_update)
