@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from tests.discussions.conftest import make_thread
@@ -25,6 +26,13 @@ from workspace.asgi import application
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"  # the services' messages are matched in English
+    with translation.override("en"):
+        yield
 
 
 def signed_in_client(member):

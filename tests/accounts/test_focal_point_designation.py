@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template import Context, Template
+from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from tests.accounts.test_add_member import add_member_cli
@@ -18,8 +19,10 @@ PRIMARY, ALTERNATE = FocalPointDesignation.Designation.PRIMARY, FocalPointDesign
 
 
 @pytest.fixture(autouse=True)
-def english_commands(settings):
-    settings.LANGUAGE_CODE = "en"
+def english(settings):
+    settings.LANGUAGE_CODE = "en"  # commands and services speak the default language
+    with translation.override("en"):
+        yield
 
 
 def designations(code="GT"):
@@ -263,3 +266,13 @@ def test_the_designations_listing_shows_each_government_place(client_for, coordi
     services.designate_focal_point(member=member, designation=PRIMARY, by=coordinator)
     html = client_for(coordinator).get("/admin/focal-points/").content.decode()
     assert "Ana Morales" in html and "GT" in html
+
+
+def test_the_members_history_in_the_admin_reads_the_designations(client_for):
+    coordinator = make_member("coordinator", language="en")
+    member = make_member("focal_point", government_code="GT")
+    services.designate_focal_point(member=member, designation=PRIMARY, by=coordinator)
+    services.designate_focal_point(member=member, designation=ALTERNATE, by=coordinator)
+    html = client_for(coordinator).get(f"/admin/users/history/{member.pk}/").content.decode()
+    assert "Designated: Alternate focal point · GT" in html
+    assert "Designation removed: Primary focal point · GT" in html

@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from .models import FocalPointDesignation
 from .viewsets import FocalPointDesignationViewSet, MemberAssignRoleBulkAction, MemberSetActiveStateBulkAction
+
+
+def designation_data(log_entry):
+    data = log_entry.data
+    return {
+        "designation": FocalPointDesignation.Designation(data["designation"]).label,
+        "government": data["government"],
+    }
 
 
 @hooks.register("register_log_actions")
@@ -48,14 +57,14 @@ def register_membership_log_actions(actions):
         label = gettext_lazy("Designate focal point")
 
         def format_message(self, log_entry):
-            return _("Designated %(designation)s focal point of %(government)s") % log_entry.data
+            return _("Designated: %(designation)s · %(government)s") % designation_data(log_entry)
 
     @actions.register_action("workspace.focal_point.undesignate")
     class Undesignate(LogFormatter):
         label = gettext_lazy("Remove focal-point designation")
 
         def format_message(self, log_entry):
-            return _("No longer %(designation)s focal point of %(government)s") % log_entry.data
+            return _("Designation removed: %(designation)s · %(government)s") % designation_data(log_entry)
 
 
 @hooks.register("register_admin_viewset")
