@@ -131,8 +131,22 @@ class MembersDiscussLive(DiscussionJourney):
         handle = ana.email.partition("@")[0]
         expect(reply_box).to_have_value(f"@{handle} ")
         expect(mentions).to_be_hidden()
+
+        # Meanwhile Ana corrects her comment: Bruno sees the new text and keeps his half-written reply.
+        ana_comment_box = ana_panel.locator(f"#comment-{ana_comment.pk}")
+        ana_comment_box.get_by_text("Edit", exact=True).click()
+        ana_comment_box.get_by_label("Your comment").fill(
+            "We receive children at the border with a protection interview, always."
+        )
+        ana_comment_box.get_by_role("button", name="Save").click()
+        expect(ana_comment_box.get_by_label("Your comment")).to_be_hidden()
+        expect(bruno_comment).to_contain_text("always.")
+        expect(bruno_comment).to_contain_text("(edited)")
+        expect(reply_box).to_be_focused()
+        expect(reply_box).to_have_value(f"@{handle} ")
         reply_box.press_sequentially("which agency runs the interview?")
         bruno_comment.get_by_role("button", name="Post reply").click()
+        expect(reply_box).to_be_hidden()
         # Her bell lights up with one unread notification; Andrés, not mentioned, has none.
         for panel in (ana_panel, bruno_panel, carla_panel):
             expect(panel.locator(f'[data-replies-for="{ana_comment.pk}"] article.comment')).to_have_count(1)

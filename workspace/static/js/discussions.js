@@ -51,6 +51,36 @@
     return template.content.firstElementChild;
   }
 
+  // A comment re-rendered by an event (edited, hidden, restored) must not lose what someone was
+  // typing in its reply or edit box, nor the open box itself, nor the focus.
+  function keepDrafts(from, to) {
+    Array.prototype.forEach.call(from.querySelectorAll("details[open] textarea, details[open] input[id]"), function (field) {
+      var twin = field.id && to.querySelector("#" + CSS.escape(field.id));
+      if (!twin) {
+        return; // the box is gone (e.g. no replies to a hidden comment)
+      }
+      twin.value = field.value;
+      if (field.form && field.form.dataset.pendingKey) {
+        twin.form.dataset.pendingKey = field.form.dataset.pendingKey; // a retry stays the same submission
+      }
+      var details = twin.closest("details");
+      if (details) {
+        details.open = true;
+      }
+    });
+  }
+
+  function refocus(focused, article) {
+    var twin = focused && focused.id && article.querySelector("#" + CSS.escape(focused.id));
+    if (!twin) {
+      return;
+    }
+    twin.focus();
+    if (typeof focused.selectionStart === "number" && twin.setSelectionRange) {
+      twin.setSelectionRange(focused.selectionStart, focused.selectionEnd);
+    }
+  }
+
   function Discussion(section) {
     this.section = section;
     this.data = section.dataset;
@@ -120,15 +150,16 @@
         });
       })
       .then(function (result) {
-        delete form.dataset.pendingKey; // answered: the next submission is a new one
+        var live = self.liveForm(form);
+        delete live.dataset.pendingKey; // answered: the next submission is a new one
         if (result.ok) {
-          self.succeeded(form, result.data);
+          self.succeeded(live, result.data);
         } else {
-          self.showError(form, result.data.message || self.data.textError);
+          self.showError(live, result.data.message || self.data.textError);
         }
       })
       .catch(function () {
-        self.showError(form, self.data.textError); // network: pendingKey stays for the retry
+        self.showError(self.liveForm(form), self.data.textError); // network: pendingKey stays for the retry
       })
       .then(function () {
         if (button) {
@@ -137,8 +168,23 @@
       });
   };
 
+  // The form as it is in the page now: an event may have re-rendered its comment (keepDrafts) while
+  // the answer was on its way.
+  Discussion.prototype.liveForm = function (form) {
+    if (this.section.contains(form)) {
+      return form;
+    }
+    var field = form.querySelector("textarea[id], input[id]");
+    var twin = field && this.section.querySelector("#" + CSS.escape(field.id));
+    return twin && twin.form ? twin.form : form;
+  };
+
   Discussion.prototype.succeeded = function (form, data) {
     this.showError(form, "");
+    var details = form.closest("details");
+    if (details) {
+      details.open = false; // before the comment is re-rendered, which keeps open boxes open
+    }
     if (data.html && data.comment_id) {
       this.placeComment(data.comment_id, data.parent_id, data.html);
     } else if (!data.html && form.matches(".discussion__moderation")) {
@@ -149,12 +195,8 @@
       this.announce(data.message);
     }
     var textarea = form.querySelector("textarea");
-    if (textarea && form.matches("[data-new-comment-form]")) {
-      textarea.value = "";
-    }
-    var details = form.closest("details");
-    if (details) {
-      details.open = false;
+    if (textarea && form.querySelector("input[name=idempotency_key]")) {
+      textarea.value = ""; // a new comment or a reply is sent: the box is free for the next one
     }
     if (!this.threadId && data.thread_id) {
       this.follow(data.thread_id);
@@ -226,7 +268,10 @@
     var article = fragment(html);
     var existing = this.section.querySelector("#comment-" + id);
     if (existing) {
+      var focused = existing.contains(document.activeElement) ? document.activeElement : null;
+      keepDrafts(existing, article);
       existing.replaceWith(article);
+      refocus(focused, article);
       return false;
     }
     var item = document.createElement("li");
