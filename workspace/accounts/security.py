@@ -12,7 +12,18 @@ from django.dispatch import receiver
 
 logger = logging.getLogger("workspace.security")
 
-FORBIDDEN_FIELDS = {"password", "password1", "password2", "token", "key", "sessionid", "session_key", "code"}
+FORBIDDEN_FIELDS = {
+    "password",
+    "password1",
+    "password2",
+    "token",
+    "key",
+    "sessionid",
+    "session_key",
+    "code",
+    "cookie",
+    "headers",
+}
 
 
 def client_ip(request):
