@@ -140,3 +140,29 @@ def test_an_image_over_the_pixel_cap_is_refused_however_small_the_file(focal_poi
     assert [code for code, _message in file_errors(response)] == ["file_too_many_pixels"]
     assert not Image.objects.exists()
     assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "content"),
+    [
+        ("/admin/documents/multiple/add/", "pagina.html", b"<script>alert(1)</script>"),
+        ("/admin/images/multiple/add/", "logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>'),
+    ],
+)
+def test_the_admins_multiple_upload_screen_refuses_the_same(focal_point, media_root, url, name, content):
+    """The admin's usual "Add documents/images" screen uploads one file per request, over fetch."""
+    response = focal_point.post(url, {"files[]": SimpleUploadedFile(name, content), "collection": guatemala().pk})
+    assert response.status_code == 200
+    assert response.json()["success"] is False and response.json()["error_message"]
+    assert not Document.objects.exists() and not Image.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_the_multiple_upload_screen_stores_an_allowed_document(client_for, focal_point_gt, media_root):
+    response = client_for(focal_point_gt).post(
+        "/admin/documents/multiple/add/",
+        {"files[]": SimpleUploadedFile("acta.pdf", b"%PDF-1.4 acta"), "collection": guatemala().pk},
+    )
+    assert response.json()["success"] is True
+    assert Document.objects.get().uploaded_by_user == focal_point_gt
+    assert stored_files(media_root) == ["acta.pdf"]
