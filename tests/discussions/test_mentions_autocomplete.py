@@ -6,10 +6,12 @@ from wagtail.models import PageViewRestriction
 
 from tests.discussions.conftest import make_draft_page
 from tests.factories import government_page, make_member
+from tests.site.test_practice_support import make_practice
 from workspace.accounts.services import add_member
 from workspace.discussions.access import can_view_page_discussion
 from workspace.discussions.notifications import mentioned_members
 from workspace.discussions.services import mention_candidates
+from workspace.site.models import BestPracticePage
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +96,7 @@ def test_a_draft_s_thread_offers_only_those_who_can_read_it(client_for):
     assert sorted(names) == sorted([colleague.get_full_name(), coordinator.get_full_name()])
 
 
-@pytest.mark.parametrize("page_kind", ["live", "draft GT", "draft HN", "groups-restricted"])
+@pytest.mark.parametrize("page_kind", ["live", "draft GT", "draft HN", "groups-restricted", "password-restricted"])
 def test_the_candidates_are_exactly_the_members_the_access_rule_lets_in(coordinator, page_kind):
     """The autocomplete's query mirrors `can_view_page_discussion`, member by member."""
     everyone = [
@@ -111,8 +113,11 @@ def test_the_candidates_are_exactly_the_members_the_access_rule_lets_in(coordina
         page = make_draft_page("HN")
         page.live = True
         page.save(update_fields=["live"])
-        restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
-        restriction.groups.set(everyone[0].groups.all())
+        if page_kind == "password-restricted":
+            PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.PASSWORD, password="x")
+        else:
+            restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+            restriction.groups.set(everyone[0].groups.all())
 
     offered = {c["handle"] for c in mention_candidates(viewer=coordinator, page=page, query="marla")}
 
@@ -155,3 +160,19 @@ def test_the_number_of_queries_does_not_grow_with_the_members(client_for, coordi
         member(f"marla.{number}@example.org", "Marla", f"N{number:02}", role="focal_point", government_code="GT")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(candidates(client, draft, "mar")) == 8
+
+
+def test_a_page_type_s_own_access_rule_is_applied_to_the_matches(coordinator, monkeypatch):
+    invited = make_member("participant", first_name="Marla", last_name="Invited")
+    make_member("participant", first_name="Marla", last_name="Uninvited")
+    practice = make_practice("GT")
+    monkeypatch.setattr(
+        BestPracticePage,
+        "check_discussion_access",
+        lambda page, user, **kw: user.last_name != "Uninvited",
+        raising=False,
+    )
+
+    offered = mention_candidates(viewer=coordinator, page=practice, query="marla")
+
+    assert offered == [{"handle": invited.email.partition("@")[0], "name": "Marla Invited"}]
