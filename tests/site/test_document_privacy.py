@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
@@ -173,3 +174,12 @@ def test_every_document_is_a_download_that_the_browser_cannot_run(client, upload
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'"
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+
+
+def test_images_have_no_download_route_only_renditions_shown_in_pages():
+    """Original images are never served (docs/operations.md, "Uploads"): Wagtail's image serve view
+    is not routed, and without DEBUG nothing under MEDIA_URL is served by Django."""
+    with pytest.raises(NoReverseMatch):
+        reverse("wagtailimages_serve", args=["signature", 1, "original"])
+    with pytest.raises(Resolver404):
+        resolve("/media/original_images/foto.png")
