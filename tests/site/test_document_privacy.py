@@ -173,6 +173,7 @@ def test_every_document_is_a_download_that_the_browser_cannot_run(client, upload
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["X-Frame-Options"] == "DENY"
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
 
 
