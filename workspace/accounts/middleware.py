@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -32,32 +33,41 @@ class MemberTimeZoneMiddleware:
 
 
 class CoordinatorMFAMiddleware:
-    """Coordinators and superusers must enrol in two-factor authentication before the admin or invitations.
+    """Coordinators and superusers must enrol in two-factor authentication before the admin,
+    invitations or moderating a discussion from the page.
 
     allauth offers MFA but has no "required for this group"; this is that rule. The MFA pages
     themselves and sign-out stay reachable so the member can enrol.
     """
 
     protected_prefixes = ("/admin/", "/accounts/invitations/")
+    protected_views = {"discussions:hide", "discussions:restore", "discussions:lock", "discussions:unlock"}
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if (
-            user is not None
+        protected = request.path_info.startswith(self.protected_prefixes) or (
+            request.resolver_match is not None and request.resolver_match.view_name in self.protected_views
+        )
+        if not (
+            protected
+            and user is not None
             and user.is_authenticated
-            and request.path_info.startswith(self.protected_prefixes)
             and (user.is_superuser or user.is_coordinator)
             and not is_mfa_enabled(user)
         ):
-            messages.warning(
-                request,
-                _("Coordinators protect their account with two-factor authentication. Set it up to continue."),
-            )
-            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
+            return None
+        message = _("Coordinators protect their account with two-factor authentication. Set it up to continue.")
+        enrol = reverse("mfa_activate_totp")
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"message": message, "errors": [message], "enrol": enrol}, status=403)
+        messages.warning(request, message)
+        return redirect(f"{enrol}?{urlencode({'next': request.get_full_path()})}")
 
 
 class SessionLifetimeMiddleware:

@@ -4,6 +4,7 @@ import logging
 import secrets
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from asgiref.sync import async_to_sync
@@ -407,6 +408,38 @@ def reactivate_member(*, member, by, reason=""):
         user=by,
         data={"member": member.email, "reason": (reason or "").strip()},
     )
+    return member
+
+
+@transaction.atomic
+def reset_member_mfa(*, member, by, reason):
+    """Remove a member's two-factor authentication (a lost phone or key) and end their sessions.
+
+    For coordinators helping a member who cannot sign in any more: the member signs in with their
+    password and enrols again (coordinators are sent to enrol before the admin). Their sessions end
+    because whoever holds the lost device may be signed in. Audit-logged with the reason; raises
+    ValidationError (nothing written) without a reason, for oneself, or when there is nothing to reset.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the reset."))
+    if by is not None and by.pk == member.pk:
+        raise ValidationError(_("Manage your own two-factor authentication from your account."))
+    authenticators = Authenticator.objects.filter(user_id=member.pk)
+    kinds = sorted(set(authenticators.values_list("type", flat=True)))
+    if not kinds:
+        raise ValidationError(_("%(member)s has no two-factor authentication to reset.") % {"member": member})
+    authenticators.delete()
+    sessions = list(UserSession.objects.filter(user_id=member.pk))
+    get_usersessions_adapter().end_sessions(sessions)
+    log(
+        instance=member,
+        action="workspace.member.reset_mfa",
+        user=by,
+        data={"member": member.email, "reason": reason, "removed": kinds, "sessions_ended": len(sessions)},
+    )
+    member_id = member.pk
+    transaction.on_commit(lambda: _close_member_sockets(member_id))
     return member
 
 

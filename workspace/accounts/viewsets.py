@@ -115,6 +115,14 @@ class MemberIndexView(wagtail_users.IndexView):
             buttons.append(
                 MenuItem(label, url=url, icon_name="lock" if instance.is_active else "lock-open", priority=40)
             )
+            buttons.append(
+                MenuItem(
+                    _("Reset two-factor authentication"),
+                    url=reverse("wagtailusers_users:reset_mfa", args=[instance.pk]),
+                    icon_name="key",
+                    priority=45,
+                )
+            )
         return buttons
 
 
@@ -151,6 +159,13 @@ class MemberActivationView(WagtailAdminTemplateMixin, FormView):
             **kwargs,
         )
 
+    def form_invalid(self, form):
+        # Wagtail's generic form template shows field errors only: refusals from the services
+        # (nothing to do, oneself) are shown as messages.
+        for error in form.non_field_errors():
+            messages.error(self.request, error)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         action = services.deactivate_member if self.deactivate else services.reactivate_member
         try:
@@ -162,6 +177,29 @@ class MemberActivationView(WagtailAdminTemplateMixin, FormView):
             messages.success(self.request, _("%(member)s was deactivated.") % {"member": self.member})
         else:
             messages.success(self.request, _("%(member)s was reactivated.") % {"member": self.member})
+        return redirect("wagtailusers_users:index")
+
+
+class MemberMFAResetView(MemberActivationView):
+    """Remove a member's two-factor authentication after a lost device, with a reason for the audit log."""
+
+    def get_page_title(self):
+        return _("Reset two-factor authentication")
+
+    def get_form(self, form_class=None):
+        return super(MemberActivationView, self).get_form(form_class)
+
+    def form_valid(self, form):
+        try:
+            services.reset_member_mfa(member=self.member, by=self.request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The two-factor authentication of %(member)s was removed; they enrol again at their next sign-in.")
+            % {"member": self.member},
+        )
         return redirect("wagtailusers_users:index")
 
 
@@ -178,6 +216,7 @@ class MemberUserViewSet(wagtail_users.UserViewSet):
             *super().get_urlpatterns(),
             path("deactivate/<int:pk>/", MemberActivationView.as_view(deactivate=True), name="deactivate"),
             path("reactivate/<int:pk>/", MemberActivationView.as_view(deactivate=False), name="reactivate"),
+            path("reset-mfa/<int:pk>/", MemberMFAResetView.as_view(), name="reset_mfa"),
         ]
 
 

@@ -1,6 +1,8 @@
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
 from .models import FocalPointDesignation
@@ -42,6 +44,13 @@ def register_membership_log_actions(actions):
         label = gettext_lazy("Reactivate member")
         message = gettext_lazy("Reactivated")
 
+    @actions.register_action("workspace.member.reset_mfa")
+    class ResetMFA(LogFormatter):
+        label = gettext_lazy("Reset two-factor authentication")
+
+        def format_message(self, log_entry):
+            return _("Two-factor authentication removed: %(reason)s") % {"reason": log_entry.data.get("reason", "")}
+
     @actions.register_action("workspace.member.groups")
     class ChangeGroups(LogFormatter):
         label = gettext_lazy("Change role or government")
@@ -65,6 +74,20 @@ def register_membership_log_actions(actions):
 
         def format_message(self, log_entry):
             return _("Designation removed: %(designation)s · %(government)s") % designation_data(log_entry)
+
+
+class InvitationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("accounts.add_invitation")
+
+
+@hooks.register("register_admin_menu_item")
+def register_invitations_menu_item():
+    # Invitations are a site page (the invitee's link and emails are the site's); coordinators
+    # reach it from the admin too.
+    return InvitationsMenuItem(
+        gettext_lazy("Invitations"), reverse("accounts:invitations"), icon_name="mail", order=580, name="invitations"
+    )
 
 
 @hooks.register("register_admin_viewset")
