@@ -1,3 +1,5 @@
+import os
+
 from allauth.account.views import LogoutView
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -35,7 +37,10 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Image renditions only, as the proxy does in production: documents go through Wagtail's
+    # serve view (members only, drafts' attachments only for their editors), never straight
+    # from the media folder.
+    urlpatterns += static(f"{settings.MEDIA_URL}images/", document_root=os.path.join(settings.MEDIA_ROOT, "images"))
 
 urlpatterns += i18n_patterns(
     # Wagtail's front-end sign-in (Django's LoginView) is a second door, without MFA or rate limits.
