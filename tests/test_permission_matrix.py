@@ -864,6 +864,7 @@ RULES = [
             "wagtailusers_users:usage",
             "wagtailusers_users:deactivate",
             "wagtailusers_users:reactivate",
+            "wagtailusers_users:reset_mfa",
         ],
         namespaces=["wagtailsnippets_site_targetpopulation", "focal_point_designations"],
         fill=admin_object_pks,
