@@ -392,12 +392,11 @@
 
   Discussion.prototype.watch = function (socket) {
     var self = this;
-    var silence = parseInt(this.section.dataset.silentSocketMs || "", 10) || SILENT_SOCKET_MS;
     window.clearTimeout(this.silenceTimer);
     this.silenceTimer = window.setTimeout(function () {
       self.closed(socket, 1006); // at once: closing a dead socket may wait for an answer that never comes
       socket.close();
-    }, silence);
+    }, SILENT_SOCKET_MS);
   };
 
   Discussion.prototype.reconnectNow = function () {
