@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from workspace.accounts.models import FocalPointDesignation
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,11 +31,19 @@ def test_seed_demo_creates_members_for_every_government_and_prints_the_sign_ins(
     assert "demo-workspace-2026" in out.getvalue()
     coordinator = User.objects.get(email="coordinacion@example.org")
     assert coordinator.check_password("demo-workspace-2026")
+    designations = {
+        (row.government_code, row.designation): row.member.email for row in FocalPointDesignation.objects.all()
+    }
+    assert len([key for key in designations if key[1] == "primary"]) == 9
+    assert designations[("GT", "primary")] == "focal.gt@example.org"
+    assert designations[("GT", "alternate")] == "focal2.gt@example.org"
 
 
 def test_seed_demo_is_idempotent(settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
     count = get_user_model().objects.count()
+    designations = FocalPointDesignation.objects.count()
     call_command("seed_demo", "--force", stdout=io.StringIO())
     assert get_user_model().objects.count() == count
+    assert FocalPointDesignation.objects.count() == designations

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.models import Locale
 
-from workspace.accounts.services import add_member
+from workspace.accounts.models import FocalPointDesignation
+from workspace.accounts.services import add_member, designate_focal_point
 
 from .models import BestPracticePage, BestPracticePillar, BestPracticeRelation, GovernmentPage, TargetPopulation
 
@@ -56,8 +57,23 @@ def seed_demo():
         ensure(email, role="focal_point", government_code=code, first_name=first, last_name=last)
     for email, first, last, language in PARTICIPANTS:
         ensure(email, role="participant", first_name=first, last_name=last, language=language)
-    seed_practices(coordinator=User.objects.get(email=COORDINATORS[0][0]))
+    coordinator = User.objects.get(email=COORDINATORS[0][0])
+    seed_designations(coordinator=coordinator)
+    seed_practices(coordinator=coordinator)
     return sign_ins
+
+
+def seed_designations(*, coordinator):
+    """Each government's first demo focal point is its primary, a second one its alternate."""
+    seen = set()
+    for code, email, _first, _last in FOCAL_POINTS:
+        designation = (
+            FocalPointDesignation.Designation.ALTERNATE if code in seen else FocalPointDesignation.Designation.PRIMARY
+        )
+        seen.add(code)
+        if not FocalPointDesignation.objects.filter(government_code=code, designation=designation).exists():
+            member = get_user_model().objects.get(email=email)
+            designate_focal_point(member=member, designation=designation, by=coordinator)
 
 
 # --- Best practices -------------------------------------------------------------------------
