@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.auth import permission_denied
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -49,3 +50,11 @@ def keep_draft_attachments_private(document, request):
     """A draft's attachment answers 404 to members who may not edit the draft (site/documents.py)."""
     if not can_download_document(request, document):
         raise ForeignObjectNotFound(_("No such document."), kind="document", object_id=document.pk)
+
+
+@hooks.register("before_move_page")
+def only_who_may_move_sees_the_move_confirmation(request, page, destination):
+    """Wagtail checks the permission when the move is POSTed, but its confirmation page (a GET)
+    names the page to anyone with admin access who knows its id: another government's draft too."""
+    if not page.permissions_for_user(request.user).can_move():
+        return permission_denied(request)
