@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from functools import partial
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -320,7 +321,9 @@ def comment(number):
     return f"Comentario de prueba {number}: ¿llegó a todos?"
 
 
-async def publish(publisher, payload):
+async def publish(publisher, payload, clock):
+    if publisher.task.done():  # dropped by the server (its relay clients' losses show in the table)
+        await publisher.start(clock, wait_for_hello=False)
     await publisher.socket.send(json.dumps(payload))
     return payload["sequence"]
 
@@ -408,7 +411,7 @@ async def run_layer(layer, ports, pids, seed, options):
                 payload = {"type": "relay", "sequence": relay_sequence, "html": "x" * max(0, clock.frame_bytes - 60)}
                 steps = [
                     ("workspace", workspace[:size], partial(asyncio.to_thread, poster.post, comment(relay_sequence))),
-                    ("bare relay", relay[:size], partial(publish, publisher, payload)),
+                    ("bare relay", relay[:size], partial(publish, publisher, payload, clock)),
                 ]
                 for kind, listeners, send in steps[:: 1 if round_number % 2 else -1]:  # alternate who goes first
                     await settle(pids)
@@ -426,7 +429,7 @@ async def run_layer(layer, ports, pids, seed, options):
             if listener.task is not None:
                 listener.task.cancel()
     if clock.errors:
-        print(f"  {len(clock.errors)} sockets dropped, e.g. {clock.errors[0]}", file=sys.stderr)
+        print(f"  {layer}: {len(clock.errors)} sockets dropped by the server, e.g. {clock.errors[0]}", file=sys.stderr)
     return rows
 
 
@@ -479,6 +482,11 @@ def main():
     parser.add_argument("--layers", type=lambda v: v.split(","), default=["memory", "redis"])
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a missing message counts as lost")
     parser.add_argument("--redis-db", type=int, default=11, help="flushed before the Redis layer runs")
+    parser.add_argument(
+        "--redis-socket-timeout",
+        type=float,
+        help="add ?socket_timeout= to REDIS_URL (redis-py 8 defaults to 5 s, the channel layer's blocking pop too)",
+    )
     parser.add_argument("--profile", action="store_true", help="also time one socket's catch_up in-process")
     options = parser.parse_args()
     if not set(options.layers) <= {"memory", "redis"}:
@@ -509,6 +517,8 @@ def main():
 
                 redis_url = f"redis://127.0.0.1:6379/{options.redis_db}"
                 redis.Redis.from_url(redis_url).flushdb()
+                if options.redis_socket_timeout:
+                    redis_url += f"?socket_timeout={options.redis_socket_timeout:g}"
                 layer_env, processes = {**env, "REDIS_URL": redis_url}, 2
             load_before = os.getloadavg()[0]
             servers = Servers(processes, layer_env, workdir)
@@ -518,9 +528,13 @@ def main():
                     rows = asyncio.run(run_layer(layer, servers.ports, pids, seed, options))
             finally:
                 if servers.errors:
-                    print(f"  {layer}: {len(servers.errors)} errors in the server logs, the last:", file=sys.stderr)
-                    print(servers.errors[-1][-3000:], file=sys.stderr)
+                    print(f"  {layer}: {len(servers.errors)} errors in the server logs:", file=sys.stderr)
+                    for error, count in Counter(e.strip().splitlines()[-1] for e in servers.errors).most_common(5):
+                        print(f"    {count} × {error}", file=sys.stderr)
+                    print(f"  the last one:\n{servers.errors[-1][-3000:]}", file=sys.stderr)
             loads.append(f"{layer} {load_before:.1f}/{os.getloadavg()[0]:.1f}")
+            if layer == "redis":
+                loads[-1] += f" ({redis_url.removeprefix('redis://127.0.0.1:6379/')})"
             results.append((layer, processes, rows))
             lost += sum(row[3] for row in rows)
         database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
