@@ -50,6 +50,7 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 BLOCK_TAGS = ("<p>", "<ul>", "<ol>")
+PARAGRAPH_BREAK = re.compile(r"</p>\s*<p>")
 
 # (window in seconds, most comments a member may post in it); override with DISCUSSIONS_RATE_LIMITS.
 DEFAULT_RATE_LIMITS = ((60, 10), (24 * 60 * 60, 200))
@@ -98,6 +99,26 @@ def check_comment_body(body):
     if len(text) > MAX_COMMENT_LENGTH:
         raise _too_long()
     return clean
+
+
+def editable_source(body):
+    """A stored body as its author would type it again, for the edit box.
+
+    Paragraphs and line breaks become blank lines and new lines and entities plain characters,
+    but only where posting the result gives back exactly the stored body (text such as
+    "<script>" stays escaped, or saving the edit would drop it); lists stay as markup.
+    """
+    stored = sanitize_comment_html(body or "")
+    if "<ul>" in stored or "<ol>" in stored:
+        return stored
+    lines = PARAGRAPH_BREAK.sub("\n\n", stored.strip()).removeprefix("<p>").removesuffix("</p>").replace("<br>", "\n")
+    for candidate in (unescape(lines), lines):
+        try:
+            if check_comment_body(candidate) == stored:
+                return candidate
+        except ValidationError:
+            pass
+    return stored
 
 
 def _too_long():

@@ -7,7 +7,7 @@ from workspace.discussions.access import can_post_in_thread, can_view_page_discu
 from workspace.discussions.models import Flag, Thread
 from workspace.discussions.notifications import is_following, unread_count
 from workspace.discussions.rendering import thread_comments
-from workspace.discussions.services import sanitize_comment_html
+from workspace.discussions.services import editable_source, sanitize_comment_html
 
 register = template.Library()
 
@@ -48,8 +48,8 @@ def comment_html(body):
 
 @register.filter
 def comment_source(body):
-    """The body to edit, as text (escaped by the template)."""
-    return sanitize_comment_html(body or "")
+    """The body to edit, as its author typed it (escaped by the template)."""
+    return editable_source(body)
 
 
 @register.simple_tag
