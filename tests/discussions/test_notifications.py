@@ -297,3 +297,36 @@ def test_the_unread_count_is_pushed_live_after_commit(live_page, participant, co
         await comm.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_the_member_socket_beats_with_the_count_and_closes_once_the_member_is_deactivated(participant, settings):
+    from channels.testing import WebsocketCommunicator
+    from django.contrib.auth import get_user_model
+
+    from tests.discussions.helpers import ORIGIN
+    from workspace.asgi import application
+
+    settings.DISCUSSIONS_HEARTBEAT_SECONDS = 0.2
+    cookie = session_cookie_for(participant)
+
+    def deactivate_without_telling_the_sockets():
+        get_user_model().objects.filter(pk=participant.pk).update(is_active=False)
+
+    async def scenario():
+        from asgiref.sync import sync_to_async
+
+        comm = WebsocketCommunicator(application, "/ws/me/", headers=[ORIGIN, (b"cookie", cookie)])
+        connected, _ = await comm.connect()
+        assert connected
+        assert (await comm.receive_json_from())["type"] == "hello"
+        assert await comm.receive_json_from() == {"type": "notifications", "unread": 0}
+        # Nothing happened, yet the count comes again: the client knows the socket is alive.
+        assert await comm.receive_json_from(timeout=2) == {"type": "notifications", "unread": 0}
+        await sync_to_async(deactivate_without_telling_the_sockets)()
+        output = await comm.receive_output(timeout=2)
+        while output["type"] != "websocket.close":
+            output = await comm.receive_output(timeout=2)
+        assert output["code"] == 4401
+        await comm.disconnect()
+
+    async_to_sync(scenario)()

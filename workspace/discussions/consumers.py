@@ -56,6 +56,8 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
     commits cannot arrive out of order with a stale number last.
     """
 
+    heartbeat_task = None
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
@@ -66,10 +68,29 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         await self.send_json({"type": "hello"})
         await self.member_notifications({})
+        self.heartbeat_task = asyncio.ensure_future(self.beat())
 
     async def disconnect(self, code):
+        if self.heartbeat_task is not None:
+            self.heartbeat_task.cancel()
         if getattr(self, "group_name", None):
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def beat(self):
+        """Every heartbeat: the count again (a lost wake-up costs one beat, and the client can tell a
+        live socket from a dead one), after re-reading the member (a lost deactivation closes here)."""
+        interval = float(setting("DISCUSSIONS_HEARTBEAT_SECONDS", 25))
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if await database_sync_to_async(reload_member)(self.scope["user"]) is None:
+                    await self.close(code=CLOSE_UNAUTHENTICATED)
+                    return
+                await self.member_notifications({})
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Heartbeat failed on %s", self.group_name)
 
     async def member_event(self, event):
         await self.send_json(event["payload"])

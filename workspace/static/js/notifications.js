@@ -3,8 +3,11 @@
  *
  * One websocket to the member's channel (/ws/me/); the server sends
  * {"type": "notifications", "unread": n} on connect and whenever the count changes
- * (docs/realtime.md). Reconnects with exponential backoff and full jitter; stops when the
- * member is signed out (4401). Without this script the bell shows the count of the page load.
+ * and again with every heartbeat (docs/realtime.md). Reconnects with exponential backoff and
+ * full jitter; replaces a socket that has said nothing for two heartbeats and more (a dead link
+ * on a slow network often closes nothing), and reconnects at once when the browser is back
+ * online; stops when the member is signed out (4401). Without this script the bell shows the
+ * count of the page load.
  */
 (function () {
   "use strict";
@@ -17,7 +20,11 @@
   var label = bell.querySelector("[data-bell-label]");
   var BACKOFF_BASE_MS = 1000;
   var BACKOFF_CAP_MS = 30000;
+  var SILENT_SOCKET_MS = 60000;
   var attempt = 0;
+  var socket = null;
+  var silence = null;
+  var retry = null;
 
   function show(unread) {
     count.textContent = String(unread);
@@ -27,11 +34,32 @@
     label.textContent = text.replace("%(count)s", String(unread));
   }
 
+  function listenForSilence() {
+    window.clearTimeout(silence);
+    silence = window.setTimeout(function () {
+      if (socket) {
+        socket.close();
+      }
+    }, SILENT_SOCKET_MS);
+  }
+
+  function scheduleReconnect() {
+    var delay = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, attempt));
+    attempt += 1;
+    window.clearTimeout(retry);
+    retry = window.setTimeout(connect, delay);
+  }
+
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + bell.dataset.socketPath);
-    socket.addEventListener("open", function () { attempt = 0; });
-    socket.addEventListener("message", function (event) {
+    var current = new WebSocket(scheme + window.location.host + bell.dataset.socketPath);
+    socket = current;
+    current.addEventListener("open", function () {
+      attempt = 0;
+      listenForSilence();
+    });
+    current.addEventListener("message", function (event) {
+      listenForSilence();
       var message;
       try {
         message = JSON.parse(event.data);
@@ -42,15 +70,26 @@
         show(message.unread);
       }
     });
-    socket.addEventListener("close", function (event) {
+    current.addEventListener("close", function (event) {
+      if (current !== socket) {
+        return;
+      }
+      socket = null;
+      window.clearTimeout(silence);
       if (event.code === 4401) {
         return;
       }
-      var delay = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, attempt));
-      attempt += 1;
-      window.setTimeout(connect, delay);
+      scheduleReconnect();
     });
   }
+
+  window.addEventListener("online", function () {
+    if (socket === null) {
+      attempt = 0;
+      window.clearTimeout(retry);
+      connect();
+    }
+  });
 
   connect();
 })();
