@@ -245,6 +245,29 @@ def test_the_admin_account_page_changes_names_and_preferences_only(client_for, f
     assert privileges(focal_point_gt) == before
 
 
+def test_the_admin_account_page_cannot_change_the_email_or_password(client_for, focal_point_gt):
+    """Both are allauth's: a new address is verified first, a password change goes through its form."""
+    email = focal_point_gt.email
+    data = {
+        "name_email-first_name": "Ana",
+        "name_email-last_name": "López",
+        "name_email-email": "otra.direccion@example.org",
+        "password-old_password": PASSWORD,
+        "password-new_password1": "otra-clave-segura-2026",
+        "password-new_password2": "otra-clave-segura-2026",
+        "locale-preferred_language": "es",
+        "locale-current_time_zone": "",
+        "theme-theme": "system",
+        "theme-density": "default",
+        "theme-contrast": "system",
+    }
+    client_for(focal_point_gt).post("/admin/account/", data)
+    focal_point_gt.refresh_from_db()
+    assert focal_point_gt.first_name == "Ana"
+    assert focal_point_gt.email == email
+    assert focal_point_gt.check_password(PASSWORD)
+
+
 def test_saving_a_draft_in_the_admin_cannot_publish_lock_or_move_it(client_for, focal_point_gt, focal_point_hn):
     draft = make_practice("GT", author=focal_point_gt, live=False, title="Borrador")
     extras = {

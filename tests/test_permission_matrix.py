@@ -354,8 +354,8 @@ RULES = [
         redirects_to="/accounts/password/reset/",
     ),
     rule(
-        "Wagtail's password-reset follow-up pages: static, or a link only its (redirected) form sends",
-        each(OK),
+        "Wagtail's own password-reset pages: switched off (WAGTAIL_PASSWORD_MANAGEMENT_ENABLED), allauth's are used",
+        each(NOT_FOUND),
         names=[
             "wagtailadmin_password_reset_done",
             "wagtailadmin_password_reset_confirm",
