@@ -9,10 +9,12 @@ from unittest import mock
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from channels.testing import WebsocketCommunicator
 from django.test import TestCase
 
 from tests.discussions.conftest import make_thread
 from tests.discussions.helpers import (
+    ORIGIN,
     XSS_PAYLOADS,
     assert_clean_comment_html,
     comment_bodies,
@@ -21,6 +23,7 @@ from tests.discussions.helpers import (
     session_cookie_for,
 )
 from tests.factories import make_member
+from workspace.asgi import application
 from workspace.discussions import consumers, services
 from workspace.discussions.models import Comment
 
@@ -380,5 +383,40 @@ def test_threads_are_separate_groups(live_page, participant):
         while not await comm.receive_nothing(timeout=0.1):
             assert (await comm.receive_json_from())["type"] != "event"
         await comm.disconnect()
+
+    run(scenario)
+
+
+def test_over_the_rate_limit_the_members_own_panels_get_an_error_event_and_nobody_elses(
+    live_thread, participant, coordinator, settings
+):
+    settings.DISCUSSIONS_RATE_LIMITS = ((60, 1),)
+    own_cookie, other_cookie = session_cookie_for(participant), session_cookie_for(coordinator)
+
+    async def scenario():
+        own, other = communicator(live_thread.pk, own_cookie), communicator(live_thread.pk, other_cookie)
+        bell = WebsocketCommunicator(application, "/ws/me/", headers=[ORIGIN, (b"cookie", own_cookie)])
+        await connected(own)
+        await connected(other)
+        assert (await bell.connect())[0]
+        assert (await bell.receive_json_from())["type"] == "hello"
+        assert (await bell.receive_json_from())["type"] == "notifications"
+        first = await post(thread=live_thread, author=participant, body="First")
+        with pytest.raises(services.RateLimited):
+            await post(thread=live_thread, author=participant, body="Too soon")
+        error = await next_of(own, "error")
+        assert error["code"] == "rate_limited"
+        assert error["message"]
+        assert 0 < error["retry_after"] <= 61
+        # The other member only sees the first comment.
+        assert (await next_of(other, "event"))["sequence"] == 1
+        while not await other.receive_nothing(timeout=0.2):
+            assert (await other.receive_json_from())["type"] != "error"
+        # The bell's socket lives on (it has nothing to show for the refusal).
+        await post(thread=live_thread, author=coordinator, body="A reply", parent=first)
+        assert await bell.receive_json_from(timeout=2) == {"type": "notifications", "unread": 1}
+        await own.disconnect()
+        await other.disconnect()
+        await bell.disconnect()
 
     run(scenario)

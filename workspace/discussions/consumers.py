@@ -102,6 +102,9 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
     async def member_deactivated(self, event):
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
+    async def member_rate_limited(self, event):
+        pass  # for the discussion panels (ThreadConsumer); the bell has nothing to show
+
 
 def reload_member(user):
     """The member as the database has them now (deactivated, moved to another group…), or None."""
@@ -208,12 +211,24 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
 
     async def dispatch(self, message):
         # The member's group also carries the bell's messages (member.notifications, …): not ours.
-        if message["type"].startswith("member.") and message["type"] != "member.deactivated":
+        if message["type"].startswith("member.") and message["type"] not in self.member_messages:
             return
         await super().dispatch(message)
 
+    member_messages = {"member.deactivated", "member.rate_limited"}
+
     async def member_deactivated(self, message):
         await self.close_with(CLOSE_UNAUTHENTICATED)
+
+    async def member_rate_limited(self, message):
+        await self.send_json(
+            {
+                "type": "error",
+                "code": "rate_limited",
+                "message": message["message"],
+                "retry_after": message["retry_after"],
+            }
+        )
 
     # --- Pushing events ----------------------------------------------------------------------
 

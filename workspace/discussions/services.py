@@ -150,7 +150,22 @@ def check_rate_limit(member):
             count = 1
         if count > limit:
             security_event("discussion_rate_limited", user=member, window=window, limit=limit)
-            raise RateLimited(retry_after=int((bucket + 1) * window - now) + 1)
+            refusal = RateLimited(retry_after=int((bucket + 1) * window - now) + 1)
+            tell_member_rate_limited(member, refusal)
+            raise refusal
+
+
+def tell_member_rate_limited(member, refusal):
+    """Tell the member's open discussion panels (every tab) to hold their posts until the window ends.
+
+    Sent at once, not on commit: it reports a refusal, not data. Never raises (see `broadcast`).
+    """
+    from .consumers import member_group_name
+
+    broadcast(
+        member_group_name(member.pk),
+        {"type": "member.rate_limited", "message": str(refusal), "retry_after": refusal.retry_after},
+    )
 
 
 # --- Events and broadcast --------------------------------------------------------------------

@@ -238,6 +238,31 @@
     }, delay);
   };
 
+  // Over the rate limit (this tab or another): every form of the panel says so and waits.
+  Discussion.prototype.holdPosting = function (message, retryAfter) {
+    var self = this;
+    var forms = this.section.querySelectorAll("form");
+    Array.prototype.forEach.call(forms, function (form) {
+      if (form.querySelector("textarea")) {
+        self.showError(form, message);
+        var button = form.querySelector("[type=submit]");
+        if (button) {
+          button.disabled = true;
+        }
+      }
+    });
+    window.clearTimeout(this.holdTimer);
+    this.holdTimer = window.setTimeout(function () {
+      Array.prototype.forEach.call(self.section.querySelectorAll("form"), function (form) {
+        var button = form.querySelector("[type=submit]");
+        if (button && form.querySelector("textarea")) {
+          button.disabled = false;
+          self.showError(form, "");
+        }
+      });
+    }, Math.max(1, Number(retryAfter) || 1) * 1000);
+  };
+
   Discussion.prototype.showError = function (form, message) {
     var box = form.querySelector("[data-form-errors]");
     if (!box) {
@@ -414,6 +439,8 @@
         this.catchUp(); // a broadcast went missing: fetch what the server has
       }
       this.showPresence(data.present);
+    } else if (data.type === "error" && data.code === "rate_limited") {
+      this.holdPosting(data.message, data.retry_after);
     } else if (data.type === "presence") {
       this.showPresence(data.count);
     } else if (data.type === "typing") {
