@@ -44,8 +44,9 @@ CLIENTS = 4  # one per member, and a second tab for the first participant
 DRAIN_SECONDS = 10
 _examples = itertools.count(1)
 
-# A change's broadcast is delivered, silently dropped (at-most-once layer) or fails (Redis down).
-broadcasts = st.sampled_from(["delivered", "delivered", "dropped", "fails"])
+# A change's broadcast is delivered, silently dropped (at-most-once layer), fails (Redis down),
+# arrives twice, or is held back until a later "late" step (after later changes' broadcasts).
+broadcasts = st.sampled_from(["delivered", "delivered", "dropped", "fails", "duplicated", "delayed"])
 comment_index = st.integers(min_value=0, max_value=30)
 client_index = st.integers(min_value=0, max_value=CLIENTS - 1)
 steps = st.lists(
@@ -53,6 +54,7 @@ steps = st.lists(
         st.tuples(st.just("post"), st.integers(0, AUTHORS - 1), st.none() | comment_index, broadcasts),
         st.tuples(st.sampled_from(["edit", "delete", "hide", "restore"]), comment_index, broadcasts),
         st.tuples(st.sampled_from(["read", "disconnect", "reconnect", "reload"]), client_index),
+        st.just(("late",)),
     ),
     max_size=30,
 )
@@ -82,6 +84,7 @@ class ModelClient:
         self.last_seen = 0
         self.comments = {}
         self.anomalies = []
+        self.leaving = []
 
     async def load_page(self):
         """The page renders the thread as it is; the socket then replays from that sequence."""
@@ -98,9 +101,14 @@ class ModelClient:
         self.comm = comm
 
     async def disconnect(self):
+        """Close the socket; like a browser, do not wait for the server to finish its cleanup."""
         if self.comm is not None:
             comm, self.comm = self.comm, None
-            await comm.disconnect(timeout=5)
+            self.leaving.append(asyncio.ensure_future(comm.disconnect(timeout=5)))
+
+    async def gone(self):
+        await self.disconnect()
+        await asyncio.gather(*self.leaving)
 
     async def read(self):
         """Apply whatever has arrived so far."""
@@ -167,14 +175,30 @@ def changing(kind, thread, comments, members, argument, number):
         change(kind, thread, comments, members, argument, number)
 
 
-def broadcast_mode(mode):
-    """Patch the channel layer's group_send for one change: deliver, drop silently, or raise."""
+def broadcast_mode(mode, held):
+    """Patch the channel layer's group_send for one change (see `broadcasts`); held ones go to `held`."""
     layer = get_channel_layer()
-    if mode == "dropped":
-        return mock.patch.object(layer, "group_send", mock.AsyncMock(return_value=None))
-    if mode == "fails":
-        return mock.patch.object(layer, "group_send", mock.AsyncMock(side_effect=ConnectionError("Redis is down")))
-    return contextlib.nullcontext()
+    send = layer.group_send
+
+    async def twice(group, message):
+        await send(group, message)
+        await send(group, message)
+
+    async def hold(group, message):
+        held.append((group, message))
+
+    behaviour = {
+        "dropped": mock.AsyncMock(return_value=None),
+        "fails": mock.AsyncMock(side_effect=ConnectionError("Redis is down")),
+        "duplicated": twice,
+        "delayed": hold,
+    }.get(mode)
+    return contextlib.nullcontext() if behaviour is None else mock.patch.object(layer, "group_send", behaviour)
+
+
+async def deliver_late(held):
+    while held:
+        await get_channel_layer().group_send(*held.pop(0))
 
 
 def new_thread():
@@ -202,11 +226,14 @@ def test_every_client_ends_with_what_the_database_renders(cast, settings, steps)
     async def scenario():
         thread = await database_sync_to_async(new_thread)()
         clients = [ModelClient(thread.pk, members[i % AUTHORS], cookies[i % AUTHORS]) for i in range(CLIENTS)]
-        comments = []
+        comments, held = [], []
         try:
             for client in clients:
                 await client.load_page()
             for number, (kind, *arguments) in enumerate(steps):
+                if kind == "late":
+                    await deliver_late(held)
+                    continue
                 if kind in ("read", "disconnect", "reconnect", "reload"):
                     client = clients[arguments[0]]
                     await {
@@ -218,11 +245,12 @@ def test_every_client_ends_with_what_the_database_renders(cast, settings, steps)
                     continue
                 *argument, mode = arguments
                 argument = tuple(argument) if kind == "post" else argument[0]
-                with broadcast_mode(mode):
+                with broadcast_mode(mode, held):
                     await database_sync_to_async(changing)(kind, thread, comments, members, argument, number)
-            # Every tab comes back and catches up.
+            # Every tab comes back and catches up; broadcasts still held back arrive last.
             for client in clients:
                 await client.connect()
+            await deliver_late(held)
             latest = (await database_sync_to_async(Thread.objects.get)(pk=thread.pk)).last_sequence
             for client in clients:
                 await client.drain(latest)
@@ -233,9 +261,6 @@ def test_every_client_ends_with_what_the_database_renders(cast, settings, steps)
                 _, expected = await database_sync_to_async(rendered_now)(thread.pk, client.member)
                 assert client.comments == expected, client.member
         finally:
-            for client in clients:
-                with contextlib.suppress(Exception):
-                    await client.disconnect()
-            await asyncio.sleep(0)
+            await asyncio.gather(*(client.gone() for client in clients))
 
     async_to_sync(scenario)()
