@@ -334,11 +334,6 @@ def admin_object_pks(world, state, key=""):
     }
 
 
-DRAFT_TITLE_LEAK = (
-    "Wagtail renders the draft's title (explorer header, chooser row, bulk-delete confirmation) to any admin "
-    "user who knows its id; the page permission is only checked on POST or not at all"
-)
-
 RULES = [
     # --- Site shell ----------------------------------------------------------------------------
     rule("static/healthz: open to everyone", each(OK), names=["healthz"]),
@@ -641,7 +636,6 @@ RULES = [
         names=["wagtailadmin_explore", "wagtailadmin_explore_results", "wagtailadmin_choose_page_child"],
         fill=page_kwargs,
         objects=BOTH,
-        known_holes={"focal point HN": DRAFT_TITLE_LEAK},
     ),
     rule(
         "move confirmation: only who may move the page",
@@ -726,14 +720,13 @@ RULES = [
         },
     ),
     rule(
-        "bulk actions (the confirmation of deleting a practice): any admin user; Wagtail lists what they may not "
-        "delete, and the POST checks each page",
-        ANY_ADMIN_USER,
+        "bulk actions (the confirmation of deleting a practice): any admin user (Wagtail lists what they may not "
+        "delete, the POST checks each page), but not with another government's draft",
+        admin(gt=OK, hn=(OK, ADMIN_HOME), coordinator=OK),
         names=["wagtail_bulk_action"],
         fill=fixed(app_label="wagtailcore", model_name="page", action="delete"),
         objects=BOTH,
         query=lambda world, state: f"?id={world.practice[state].pk}",
-        known_holes={"focal point HN": DRAFT_TITLE_LEAK},
     ),
     # --- Wagtail admin: everything else ---------------------------------------------------------------
     rule(

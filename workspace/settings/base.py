@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "workspace.accounts.middleware.CoordinatorMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "workspace.site.middleware.AdminDraftPrivacyMiddleware",
     # Last, so that its process_exception sees a view's 404 first: logs refused foreign objects.
     "workspace.site.middleware.ForeignObjectLogMiddleware",
 ]

@@ -70,3 +70,43 @@ class ForeignObjectLogMiddleware:
                 kind=exception.kind,
                 object_id=exception.object_id,
             )
+
+
+class AdminDraftPrivacyMiddleware:
+    """Wagtail's explorer, page chooser and bulk-action confirmations name the page they are given
+    by id to any admin user: they filter the pages listed below it, never the page itself. A page
+    that is not live is there only for those Wagtail lets edit it (its government's focal points,
+    the coordinators), as everywhere else; others get Wagtail's "permission denied".
+    """
+
+    page_id_views = {
+        "wagtailadmin_explore": "parent_page_id",
+        "wagtailadmin_explore_results": "parent_page_id",
+        "wagtailadmin_choose_page_child": "parent_page_id",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        name = match.view_name if match else None
+        if name in self.page_id_views:
+            ids = [view_kwargs.get(self.page_id_views[name])]
+        elif name == "wagtail_bulk_action" and view_kwargs.get("app_label") == "wagtailcore":
+            ids = [value for value in request.GET.getlist("id") if value.isdigit()]
+        else:
+            return None
+        from wagtail.admin.auth import permission_denied
+        from wagtail.models import Page
+
+        user = request.user
+        if not user.has_perm("wagtailadmin.access_admin"):
+            return None  # Wagtail sends them to sign in
+        drafts = Page.objects.filter(pk__in=ids, live=False)
+        if not user.is_superuser and any(not page.permissions_for_user(user).can_edit() for page in drafts):
+            return permission_denied(request)
+        return None
