@@ -291,3 +291,40 @@ def test_saving_a_draft_in_the_admin_cannot_publish_lock_or_move_it(client_for, 
     assert not draft.live and draft.first_published_at is None and not draft.locked
     assert draft.owner != focal_point_hn and draft.locale.language_code == "es"
     assert draft.get_parent().pk == government_page("GT").pk
+
+
+def test_a_coordinator_editing_a_member_cannot_make_them_staff_or_superuser(client_for, coordinator, focal_point_gt):
+    data = {
+        "email": focal_point_gt.email,
+        "first_name": "Ana",
+        "last_name": "López",
+        "is_active": "on",
+        "groups": [Group.objects.get(name="Focal points · GT").pk],
+        "deactivation_reason": "",
+        "is_superuser": "on",
+        "is_staff": "on",
+        "user_permissions": [1, 2, 3],
+    }
+    response = client_for(coordinator).post(f"/admin/users/edit/{focal_point_gt.pk}/", data)
+    assert response.status_code == 302
+    focal_point_gt.refresh_from_db()
+    assert focal_point_gt.first_name == "Ana"
+    assert privileges(focal_point_gt) == (False, False, True, ["Focal points · GT"])
+    assert not focal_point_gt.user_permissions.exists()
+
+
+def test_deactivating_a_member_changes_nothing_else(client_for, coordinator, focal_point_gt):
+    data = {"reason": "Dejó el cargo.", **escalation(coordinator)}
+    response = client_for(coordinator).post(f"/admin/users/deactivate/{focal_point_gt.pk}/", data)
+    assert response.status_code == 302
+    assert privileges(focal_point_gt) == (False, False, False, ["Focal points · GT"])
+
+
+def test_a_designation_takes_the_members_own_government(client_for, coordinator, focal_point_gt):
+    from workspace.accounts.models import FocalPointDesignation
+
+    data = {"designation": "primary", "member": focal_point_gt.pk, "government_code": "HN", "government": "HN"}
+    response = client_for(coordinator).post("/admin/focal-points/new/", data)
+    assert response.status_code == 302
+    designation = FocalPointDesignation.objects.get(member=focal_point_gt)
+    assert (designation.government_code, designation.designation) == ("GT", "primary")
