@@ -213,7 +213,7 @@ def replay_log(thread_id):
     max_examples=EXAMPLES,
     deadline=None,
     derandomize="DISCUSSIONS_PROPERTY_EXAMPLES" not in os.environ,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=steps)
 def test_every_client_ends_with_what_the_database_renders(cast, settings, steps):
