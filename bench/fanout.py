@@ -379,8 +379,8 @@ class Poster:
             return json.loads(response.read())["sequence"]
 
 
-async def run_layer(layer, ports, pids, seed, options):
-    """Rows (N, kind, latencies in seconds, lost) for one layer, its servers already running."""
+async def run_layer(layer, ports, pids, seed, options, rows):
+    """Appends rows (N, kind, latencies in seconds, lost, firsts) for one layer, its servers running."""
     clock = Clock()
     thread_id = seed["thread_id"]
     hosts = [f"127.0.0.1:{ports[i % len(ports)]}" for i in range(len(seed["listeners"]))]
@@ -394,7 +394,7 @@ async def run_layer(layer, ports, pids, seed, options):
     ]
     publishers = [Listener(f"ws://127.0.0.1:{port}/ws/bench-relay/", f"http://127.0.0.1:{port}") for port in ports]
     await connect_all(publishers, clock, wait_for_hello=False)
-    rows, connected, relay_sequence = [], 0, 0
+    connected, relay_sequence = 0, 0
     try:
         for size in options.sizes:
             print(f"  {layer}: connecting {size} + {size} clients…", file=sys.stderr)
@@ -430,7 +430,6 @@ async def run_layer(layer, ports, pids, seed, options):
                 listener.task.cancel()
     if clock.errors:
         print(f"  {layer}: {len(clock.errors)} sockets dropped by the server, e.g. {clock.errors[0]}", file=sys.stderr)
-    return rows
 
 
 # --- Report -----------------------------------------------------------------------------------
@@ -467,11 +466,11 @@ def print_table(results, database, loads):
 def profile(env, seed):
     code = PROFILE.replace("THREAD", str(seed["thread_id"]))
     cost = json.loads(manage(["shell", "-c", code], env).strip().splitlines()[-1])
-    print(
+    return (
         f"\nOne socket's catch_up for one new event, in-process: {cost['reconnecting']:.1f} ms as the consumer runs it "
-        f"(database_sync_to_async opens a new connection each time), {cost['persistent']:.1f} ms on a persistent "
-        f"connection; {cost['queries']} queries; of which the comment template {cost['render']:.1f} ms. "
-        "Channels runs them one at a time per process (thread-sensitive)."
+        "(database_sync_to_async closes old connections around each call: a new one every time unless "
+        f"DATABASE_CONN_MAX_AGE), {cost['persistent']:.1f} ms on a kept connection; {cost['queries']} queries; "
+        f"the comment template alone {cost['render']:.1f} ms. Channels runs them one at a time per process."
     )
 
 
@@ -507,7 +506,7 @@ def main():
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(workdir / "media"),
     }
-    results, loads, lost = [], [], 0
+    results, loads, lost, cost = [], [], 0, None
     try:
         seed = prepare(env, max(options.sizes))
         for layer in options.layers:
@@ -521,11 +520,12 @@ def main():
                     redis_url += f"?socket_timeout={options.redis_socket_timeout:g}"
                 layer_env, processes = {**env, "REDIS_URL": redis_url}, 2
             load_before = os.getloadavg()[0]
-            servers = Servers(processes, layer_env, workdir)
+            servers, rows = Servers(processes, layer_env, workdir), []
+            results.append((layer, processes, rows))  # filled as each N completes, kept if a later one fails
             try:
                 with servers:
                     pids = [process.pid for process in servers.processes]
-                    rows = asyncio.run(run_layer(layer, servers.ports, pids, seed, options))
+                    asyncio.run(run_layer(layer, servers.ports, pids, seed, options, rows))
             finally:
                 if servers.errors:
                     print(f"  {layer}: {len(servers.errors)} errors in the server logs:", file=sys.stderr)
@@ -535,14 +535,16 @@ def main():
             loads.append(f"{layer} {load_before:.1f}/{os.getloadavg()[0]:.1f}")
             if layer == "redis":
                 loads[-1] += f" ({redis_url.removeprefix('redis://127.0.0.1:6379/')})"
-            results.append((layer, processes, rows))
             lost += sum(row[3] for row in rows)
-        database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-        print_table(results, database, ", ".join(loads))
         if options.profile:
-            profile(env, seed)
+            cost = profile(env, seed)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        if any(rows for *_, rows in results):
+            database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+            print_table(results, database, ", ".join(loads))
+            if options.profile and cost:
+                print(cost)
     if lost:
         print(f"\n{lost} messages lost", file=sys.stderr)
         sys.exit(1)
