@@ -101,8 +101,9 @@ def database_state():
 
     Left out: sessions (and allauth's last-seen time), and what Wagtail's admin writes on a GET as
     a cache or a default: editing-session presence, image renditions, a document's or image's
-    file size and hash (computed on first display), the editor's comment-notification
-    subscription row (created, switched off, when the edit view opens).
+    file size and hash (computed on first display, which reindexes the document: the search
+    index is derived data), the editor's comment-notification subscription row (created,
+    switched off, when the edit view opens).
     """
     from django.apps import apps
 
@@ -112,6 +113,7 @@ def database_state():
         "wagtailadmin.editingsession",
         "wagtailimages.rendition",
         "wagtailcore.pagesubscription",
+        "wagtailsearch.indexentry",
     }
     cached_columns = {"file_size", "file_hash"}
     state = {}
