@@ -15,6 +15,7 @@ A benchmark, not a test: numbers depend on the machine and its load.
     .venv/bin/python bench/fanout.py --sizes 20 --rounds 3 --layers memory
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ws_bench .venv/bin/python bench/fanout.py
       (PostgreSQL: the database is emptied and rebuilt; default: an SQLite file in a temp dir)
+    .venv/bin/python bench/fanout.py --redis-socket-timeout 30     # see bench/README.md
 
 The members are participants with one socket each (the per-member socket limit is not reached);
 comments are posted by a separate pool of members, in turn, to stay under the posting rate limit.
@@ -269,6 +270,7 @@ class Listener:
                     clock.last_frame = now
                 if message.get("type") in ("event", "relay"):
                     self.received.setdefault(message["sequence"], now)
+                if message.get("type") == "event":
                     clock.frame_bytes = len(frame)
         except Exception as error:  # a dropped socket shows up as lost messages
             clock.errors.append(repr(error))
