@@ -77,7 +77,12 @@ class AdminDraftPrivacyMiddleware:
     by id to any admin user: they filter the pages listed below it, never the page itself. A page
     that is not live is there only for those Wagtail lets edit it (its government's focal points,
     the coordinators), as everywhere else; others get Wagtail's "permission denied".
+
+    The page types report names the last edited page of each type, whoever owns it: it is for
+    those who may publish (the coordinators), like the rest of the tree-wide overview.
     """
+
+    tree_wide_views = {"wagtailadmin_reports:page_types_usage", "wagtailadmin_reports:page_types_usage_results"}
 
     page_id_views = {
         "wagtailadmin_explore": "parent_page_id",
@@ -98,6 +103,8 @@ class AdminDraftPrivacyMiddleware:
             ids = [view_kwargs.get(self.page_id_views[name])]
         elif name == "wagtail_bulk_action" and view_kwargs.get("app_label") == "wagtailcore":
             ids = [value for value in request.GET.getlist("id") if value.isdigit()]
+        elif name in self.tree_wide_views:
+            ids = None
         else:
             return None
         from wagtail.admin.auth import permission_denied
@@ -106,7 +113,15 @@ class AdminDraftPrivacyMiddleware:
         user = request.user
         if not user.has_perm("wagtailadmin.access_admin"):
             return None  # Wagtail sends them to sign in
+        if ids is None:
+            return None if may_publish(user) else permission_denied(request)
         drafts = Page.objects.filter(pk__in=ids, live=False)
         if not user.is_superuser and any(not page.permissions_for_user(user).can_edit() for page in drafts):
             return permission_denied(request)
         return None
+
+
+def may_publish(user):
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    return PagePermissionPolicy().user_has_permission(user, "publish")

@@ -9,7 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .documents import can_download_document
-from .middleware import ForeignObjectNotFound
+from .middleware import ForeignObjectNotFound, may_publish
 from .models import BestPracticePage, TargetPopulation
 
 
@@ -58,3 +58,10 @@ def only_who_may_move_sees_the_move_confirmation(request, page, destination):
     names the page to anyone with admin access who knows its id: another government's draft too."""
     if not page.permissions_for_user(request.user).can_move():
         return permission_denied(request)
+
+
+@hooks.register("construct_reports_menu")
+def page_types_report_for_publishers(request, menu_items):
+    """The page types report is for those who may publish (see AdminDraftPrivacyMiddleware)."""
+    if not may_publish(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
