@@ -172,6 +172,41 @@ class MembersDiscussLive(DiscussionJourney):
         assert bruno_page.url == self.url(practice.url)  # nobody reloaded or left the page
 
 
+class LockingADiscussion(DiscussionJourney):
+    def test_a_lock_and_an_unlock_by_a_coordinator_change_a_members_open_page(self):
+        member = make_member("participant", language="en")
+        coordinator = make_member("coordinator", language="en")
+        practice = self.practice_with_a_discussion()
+        self.sign_in(member)
+        member_page = self.page
+        member_panel = self.visit(member_page, practice)
+        carla_page = self.open_as(coordinator)
+        carla_panel = self.visit(carla_page, practice)
+        wait_until_connected(member_page)
+        expect(member_panel.locator("[data-new-comment-form]")).to_have_count(1)
+
+        carla_panel.get_by_role("button", name="Lock discussion").click()
+        expect(carla_page.get_by_role("button", name="Unlock discussion")).to_be_visible()
+
+        # The member's page learns of the lock live and comes back without the comment form.
+        member_panel = member_page.locator("[data-discussion]")
+        expect(member_panel.locator("[data-locked-notice]")).to_be_visible()
+        expect(member_panel.locator("[data-new-comment-form]")).to_have_count(0)
+        expect(member_panel).to_have_attribute("data-discussion-ready", "1")
+        wait_until_connected(member_page)
+
+        expect(carla_page.locator("[data-discussion]")).to_have_attribute("data-discussion-ready", "1")
+        carla_page.get_by_role("button", name="Unlock discussion").click()
+        expect(carla_page.get_by_role("button", name="Lock discussion")).to_be_visible()
+        carla_panel = carla_page.locator("[data-discussion]")
+
+        # And of the unlock: the form is back, without the member reloading.
+        expect(member_panel.locator("[data-new-comment-form]")).to_have_count(1)
+        expect(member_panel.locator("[data-locked-notice]")).to_have_count(0)
+        post_comment(member_panel, "Thank you for reopening the discussion.")
+        expect(comment_by_text(carla_panel, "reopening the discussion")).to_have_count(1)
+
+
 class ReconnectingAfterACut(DiscussionJourney):
     def test_the_first_comment_reaches_a_member_who_opened_the_page_before_it(self):
         ana = make_member("participant", language="en", first_name="Ana", last_name="Morales")

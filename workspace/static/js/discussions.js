@@ -95,6 +95,7 @@
     this.list = section.querySelector("[data-comment-list]");
     this.announcer = section.querySelector("[data-announcer]");
     this.notice = section.querySelector("[data-connection-notice]");
+    this.renderedLocked = Boolean(section.querySelector("[data-locked-notice]"));
     this.presence = section.querySelector("[data-presence]");
     this.typing = section.querySelector("[data-typing]");
     this.mentions = new MentionAutocomplete(section);
@@ -333,13 +334,10 @@
         this.announce(format(this.data.textNewComment, { author: name ? name.textContent : "" }));
       }
     }
-    if (event.kind === "locked" || event.kind === "unlocked") {
-      var notice = this.section.querySelector("[data-locked-notice]");
-      if (notice) {
-        notice.hidden = !event.locked;
-      } else if (event.locked) {
-        window.location.reload();
-      }
+    // Locking or unlocking changes which forms and controls the panel has (rendered on the
+    // server): a page rendered in the other state reloads to get them.
+    if ((event.kind === "locked" || event.kind === "unlocked") && event.locked !== this.renderedLocked) {
+      window.location.reload();
     }
   };
 
