@@ -699,7 +699,6 @@ RULES = [
         names=[
             "wagtailadmin_pages:convert_alias",
             "wagtailadmin_api:pages:find",
-            "wagtailadmin_api:documents:find",
             "wagtailadmin_api:images:find",
             "wagtailadmin_tag_model_autocomplete",
             "wagtailadmin_workflows:add_task",
@@ -749,7 +748,6 @@ RULES = [
             "wagtailadmin_choose_page_anchor_link",
             "wagtailadmin_tag_autocomplete",
             "wagtailadmin_api:pages:listing",
-            "wagtailadmin_api:documents:listing",
             "wagtailadmin_api:images:listing",
             "wagtailadmin_reports:workflow",
             "wagtailadmin_reports:workflow_results",
@@ -803,6 +801,16 @@ RULES = [
         names=["wagtailadmin_reports:page_types_usage", "wagtailadmin_reports:page_types_usage_results"],
     ),
     rule(
+        "admin API document listing (every document's title and file): those who may publish",
+        COORDINATORS_ONLY,
+        names=["wagtailadmin_api:documents:listing"],
+    ),
+    rule(
+        "admin API document find: those who may publish (404 for them without a query)",
+        admin(gt=ADMIN_HOME, hn=ADMIN_HOME, coordinator=NOT_FOUND),
+        names=["wagtailadmin_api:documents:find"],
+    ),
+    rule(
         "admin API image detail: any admin user",
         ANY_ADMIN_USER,
         names=["wagtailadmin_api:images:detail"],
@@ -813,10 +821,6 @@ RULES = [
         admin(gt=OK, hn=NOT_FOUND, coordinator=OK),
         names=["wagtailadmin_api:documents:detail"],
         fill=lambda world, state, key: {"pk": world.document.pk},
-        known_holes={
-            "focal point HN": "Wagtail's admin API lists and describes every document (title, file name) to any "
-            "admin user, a Guatemalan draft's attachment included; site/documents.py only guards the download"
-        },
     ),
     rule(
         "documents and images of Guatemala's collection: its focal points and coordinators",

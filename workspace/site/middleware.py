@@ -5,6 +5,7 @@ from django.http import Http404
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from workspace.accounts.security import security_event
 
@@ -78,11 +79,17 @@ class AdminDraftPrivacyMiddleware:
     that is not live is there only for those Wagtail lets edit it (its government's focal points,
     the coordinators), as everywhere else; others get Wagtail's "permission denied".
 
-    The page types report names the last edited page of each type, whoever owns it: it is for
-    those who may publish (the coordinators), like the rest of the tree-wide overview.
+    The page types report names the last edited page of each type, and the admin API's document
+    listing every document, whoever owns it: they are for those who may publish (the
+    coordinators). The API's document detail follows the download rule (site/documents.py).
     """
 
-    tree_wide_views = {"wagtailadmin_reports:page_types_usage", "wagtailadmin_reports:page_types_usage_results"}
+    tree_wide_views = {
+        "wagtailadmin_reports:page_types_usage",
+        "wagtailadmin_reports:page_types_usage_results",
+        "wagtailadmin_api:documents:listing",
+        "wagtailadmin_api:documents:find",
+    }
 
     page_id_views = {
         "wagtailadmin_explore": "parent_page_id",
@@ -105,6 +112,8 @@ class AdminDraftPrivacyMiddleware:
             ids = [value for value in request.GET.getlist("id") if value.isdigit()]
         elif name in self.tree_wide_views:
             ids = None
+        elif name == "wagtailadmin_api:documents:detail":
+            return self.document_detail(request, view_kwargs["pk"])
         else:
             return None
         from wagtail.admin.auth import permission_denied
@@ -118,6 +127,20 @@ class AdminDraftPrivacyMiddleware:
         drafts = Page.objects.filter(pk__in=ids, live=False)
         if not user.is_superuser and any(not page.permissions_for_user(user).can_edit() for page in drafts):
             return permission_denied(request)
+        return None
+
+    def document_detail(self, request, pk):
+        from wagtail.documents import get_document_model
+
+        from .documents import can_download_document
+
+        document = get_document_model().objects.filter(pk=pk).first()
+        if (
+            document is not None
+            and request.user.has_perm("wagtailadmin.access_admin")
+            and not can_download_document(request, document)
+        ):
+            raise ForeignObjectNotFound(_("No such document."), kind="document", object_id=document.pk)
         return None
 
 
