@@ -14,7 +14,7 @@ A benchmark, not a test: numbers depend on the machine and its load.
     .venv/bin/python bench/fanout.py                                  # 50,200,500 on both layers
     .venv/bin/python bench/fanout.py --sizes 20 --rounds 3 --layers memory
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ws_bench .venv/bin/python bench/fanout.py
-      (PostgreSQL: the database is emptied and rebuilt; default: an SQLite file in a temp dir)
+      (PostgreSQL: the database is dropped and created again; default: an SQLite file in a temp dir)
     .venv/bin/python bench/fanout.py --redis-socket-timeout 30     # see bench/README.md
 
 The members are participants with one socket each (the per-member socket limit is not reached);
@@ -157,11 +157,26 @@ def prepare(env, listeners):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     else:
-        manage(["flush", "--noinput"], env)
+        recreate_postgres_database(env["DATABASE_URL"])
     manage(["migrate", "--noinput", "-v0"], env)
     manage(["setup_workspace"], env)
     code = SEED.replace("COUNT", str(listeners)).replace("POSTERS", str(POSTERS))
     return json.loads(manage(["shell", "-c", code], env).strip().splitlines()[-1])
+
+
+def recreate_postgres_database(url):
+    """Drop and create the database of `url` (a PostgreSQL URL), connected to the `postgres` database."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def free_port():
