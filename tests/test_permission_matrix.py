@@ -394,8 +394,8 @@ RULES = [
     ),
     # --- Invitations -----------------------------------------------------------------------------
     rule(
-        "invitations list and form: coordinators (anonymous visitors get 403, not the sign-in page)",
-        each(FORBIDDEN, coordinator=OK),
+        "invitations list and form: coordinators (anonymous visitors are sent to sign in)",
+        each(FORBIDDEN, coordinator=OK, anonymous=SIGN_IN),
         names=["accounts:invitations"],
     ),
     rule(

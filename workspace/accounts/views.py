@@ -1,6 +1,6 @@
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +12,10 @@ from .adapter import INVITATION_SESSION_KEY
 from .forms import InvitationForm
 from .models import Invitation
 
-manage_invitations = permission_required("accounts.add_invitation", raise_exception=True)
+
+def manage_invitations(view):
+    """Coordinators only: anonymous visitors are sent to sign in, other members get 403."""
+    return login_required(permission_required("accounts.add_invitation", raise_exception=True)(view))
 
 
 def accept_invitation(request, token):
