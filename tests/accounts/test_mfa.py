@@ -49,3 +49,25 @@ def test_a_coordinator_without_mfa_cannot_send_invitations(client_for):
     response = client_for(coordinator).get("/accounts/invitations/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/totp/activate/")
+
+
+def test_a_code_from_the_previous_step_is_accepted_once_and_never_twice(client, coordinator):
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.utils import decrypt
+    from django.test import Client
+
+    secret = decrypt(Authenticator.objects.get(user=coordinator, type=Authenticator.Type.TOTP).data["secret"])
+    previous_step = int(time.time()) // 30 - 1
+    late_code = format_hotp_value(hotp_value(secret, previous_step))
+
+    client.post("/accounts/login/", {"login": coordinator.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": late_code})
+    assert client.session["_auth_user_id"] == str(coordinator.pk)
+
+    again = Client()
+    again.post("/accounts/login/", {"login": coordinator.email, "password": PASSWORD})
+    again.post("/accounts/2fa/authenticate/", {"code": late_code})
+    assert "_auth_user_id" not in again.session

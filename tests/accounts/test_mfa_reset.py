@@ -68,7 +68,9 @@ def test_without_a_reason_nothing_is_removed(client_for, coordinator, enrolled_f
     assert not ModelLogEntry.objects.filter(action="workspace.member.reset_mfa").exists()
 
 
-def test_a_member_without_mfa_gets_a_clear_error(client_for, coordinator, participant):
+def test_a_member_without_mfa_gets_a_clear_error(client_for, participant):
+    # The admin speaks the coordinator's own language.
+    coordinator = make_member("coordinator", language="en")
     response = client_for(coordinator).post(reset_url(participant), {"reason": "Lost phone"})
     assert response.status_code == 200
     assert "has no two-factor authentication to reset" in response.content.decode()

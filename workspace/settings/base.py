@@ -216,6 +216,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Browsers allow WebAuthn on http://localhost only; the relying party check needs this off HTTPS.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 MFA_TOTP_ISSUER = "Regional workspace"
+# One 30-second step either way (RFC 6238, 5.2): a phone's clock drifts and a slow ministry link
+# can take a code past its step. allauth still refuses a code used once.
+MFA_TOTP_TOLERANCE = 1
 
 # Sessions end after 12 hours in all, or 2 hours without activity (SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = 12 * 60 * 60
