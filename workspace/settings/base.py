@@ -153,7 +153,10 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py raises instead of waiting when the pool (default 100) is exhausted:
                 # a mass disconnect then leaves stale group members behind (DESIGN §8).
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                # redis-py 8 reads with a 5 s timeout, the same as channels_redis's blocking pop
+                # for a socket's next message: without a longer one, every socket with nothing
+                # to receive for 5 s dies (django/channels_redis#422).
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 30}],
                 "prefix": env("CHANNEL_LAYER_PREFIX", "workspace"),
             },
         }
