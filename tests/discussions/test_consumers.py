@@ -420,3 +420,51 @@ def test_over_the_rate_limit_the_members_own_panels_get_an_error_event_and_nobod
         await bell.disconnect()
 
     run(scenario)
+
+
+def test_the_sockets_of_a_thread_share_one_database_read_per_broadcast(live_thread, participant, coordinator):
+    from workspace.discussions.rendering import EventBatch
+
+    members = [participant, coordinator, make_member("participant"), make_member("focal_point", government_code="HN")]
+    cookies = [session_cookie_for(member) for member in members]
+    reads = []
+    real_read = EventBatch.read.__func__
+
+    def counted_read(cls, **kwargs):
+        reads.append(kwargs)
+        return real_read(cls, **kwargs)
+
+    async def scenario():
+        comms = [communicator(live_thread.pk, cookie) for cookie in cookies]
+        for comm in comms:
+            await connected(comm)
+        for comm in comms:  # every connect's own replay and presence are over
+            while not await comm.receive_nothing(timeout=0.2):
+                await comm.receive_json_from()
+        with mock.patch.object(EventBatch, "read", classmethod(counted_read)):
+            comment = await post(thread=live_thread, author=participant, body="Shared read")
+            events = [await next_of(comm, "event") for comm in comms]
+        assert [event["comment_id"] for event in events] == [comment.pk] * len(comms)
+        assert len(reads) == 1
+        # Each member still gets their own fragment: only the author may edit, only the
+        # coordinator moderates.
+        by_member = dict(zip(members, (event["html"] for event in events), strict=True))
+        assert f"edit-{comment.pk}" in by_member[participant]
+        assert f"edit-{comment.pk}" not in by_member[members[2]]
+        assert "/hide/" in by_member[coordinator] and "/hide/" not in by_member[members[3]]
+        for comm in comms:
+            await comm.disconnect()
+
+    run(scenario)
+
+
+def test_a_shared_read_that_does_not_cover_the_waking_sequence_is_read_again(live_thread, participant):
+    async def scenario():
+        stale = await consumers.shared_batch(live_thread.pk, after=0, covering=0)
+        assert stale.latest == 0
+        comment = await post(thread=live_thread, author=participant, body="After the cached read")
+        fresh = await consumers.shared_batch(live_thread.pk, after=0, covering=1)
+        assert fresh.latest == 1
+        assert [comment_id for _, _, comment_id in fresh.events] == [comment.pk]
+
+    run(scenario)

@@ -28,14 +28,16 @@ def is_moderator(user):
     return is_member(user) and (user.is_superuser or user.is_coordinator)
 
 
-def can_view_page_discussion(user, page):
+def can_view_page_discussion(user, page, *, restrictions=None):
+    """The rule. `restrictions`: the page's view restrictions (with their groups) when the caller
+    has read them already, e.g. once for every socket of a thread."""
     if not is_member(user):
         return False
     if is_moderator(user):
         return True
     if not page.live:
         return page.permissions_for_user(user).can_edit()
-    if not _passes_view_restrictions(user, page):
+    if not _passes_view_restrictions(user, page, restrictions):
         return page.permissions_for_user(user).can_edit()
     page_rule = getattr(page.specific_class, "check_discussion_access", None)
     if page_rule is not None:
@@ -43,23 +45,27 @@ def can_view_page_discussion(user, page):
     return True
 
 
-def _passes_view_restrictions(user, page):
-    for restriction in page.get_view_restrictions():
+def view_restrictions_of(page):
+    return list(page.get_view_restrictions().prefetch_related("groups"))
+
+
+def _passes_view_restrictions(user, page, restrictions=None):
+    for restriction in view_restrictions_of(page) if restrictions is None else restrictions:
         if restriction.restriction_type == PageViewRestriction.PASSWORD:
             return False
         if restriction.restriction_type == PageViewRestriction.GROUPS and not (
-            set(restriction.groups.values_list("pk", flat=True)) & set(user.groups.values_list("pk", flat=True))
+            {group.name for group in restriction.groups.all()} & user.group_names
         ):
             return False
     return True
 
 
-def can_view_thread(user, thread):
-    return can_view_page_discussion(user, thread.page)
+def can_view_thread(user, thread, *, restrictions=None):
+    return can_view_page_discussion(user, thread.page, restrictions=restrictions)
 
 
-def can_post_in_thread(user, thread):
-    return can_view_thread(user, thread) and (not thread.locked or is_moderator(user))
+def can_post_in_thread(user, thread, *, restrictions=None):
+    return can_view_thread(user, thread, restrictions=restrictions) and (not thread.locked or is_moderator(user))
 
 
 def access_page_by_id(user, page_id):

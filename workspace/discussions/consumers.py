@@ -21,7 +21,7 @@ from workspace.accounts.security import websocket_denied
 from .access import can_view_thread, is_member
 from .models import Thread
 from .notifications import unread_count
-from .rendering import REPLAY_BATCH, events_after
+from .rendering import REPLAY_BATCH, EventBatch, events_after
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +104,42 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
 
     async def member_rate_limited(self, event):
         pass  # for the discussion panels (ThreadConsumer); the bell has nothing to show
+
+
+# A broadcast wakes every socket of the thread at once, and they all need the same rows: within a
+# process they share one read (in flight, then for SHARED_BATCH_SECONDS) of the events after a
+# given sequence, as long as it covers the sequence that woke them. A per-process cache, nothing
+# that processes must share; each socket still renders for its member and asks the access rule.
+SHARED_BATCH_SECONDS = 1.0
+_shared_batches = {}
+
+
+async def shared_batch(thread_id, *, after, covering):
+    loop = asyncio.get_running_loop()
+    key = (id(loop), thread_id, after)
+    pending = _shared_batches.get(key)
+    if pending is None or (pending.done() and (_failed(pending) or _batch_misses(pending.result(), covering))):
+        pending = asyncio.ensure_future(database_sync_to_async(EventBatch.read)(thread_id=thread_id, after=after))
+        _shared_batches[key] = pending
+        pending.add_done_callback(lambda done: loop.call_later(SHARED_BATCH_SECONDS, _forget_batch, key, done))
+    batch = await asyncio.shield(pending)
+    if _batch_misses(batch, covering):
+        # Read while the sequence that woke this socket was being committed: read again.
+        batch = await database_sync_to_async(EventBatch.read)(thread_id=thread_id, after=after)
+    return batch
+
+
+def _failed(future):
+    return future.cancelled() or future.exception() is not None
+
+
+def _batch_misses(batch, sequence):
+    return batch is not None and batch.latest < sequence
+
+
+def _forget_batch(key, done):
+    if _shared_batches.get(key) is done:
+        del _shared_batches[key]
 
 
 def reload_member(user):
@@ -232,12 +268,21 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
 
     # --- Pushing events ----------------------------------------------------------------------
 
-    async def catch_up(self):
-        """Send every event after the last one sent, from the database; the caller holds send_lock."""
+    async def catch_up(self, woken_by=None):
+        """Send every event after the last one sent, from the database; the caller holds send_lock.
+
+        Woken by a broadcast of sequence `woken_by`, the first read is shared with the other
+        sockets of the thread in this process (`shared_batch`).
+        """
         while True:
-            result = await database_sync_to_async(events_after)(
-                thread_id=self.thread_id, viewer=self.user, after=self.last_sequence
-            )
+            if woken_by is not None:
+                batch = await shared_batch(self.thread_id, after=self.last_sequence, covering=woken_by)
+                woken_by = None
+                result = None if batch is None else await database_sync_to_async(batch.render_for)(self.user)
+            else:
+                result = await database_sync_to_async(events_after)(
+                    thread_id=self.thread_id, viewer=self.user, after=self.last_sequence
+                )
             if result is None:
                 await self.close_with(CLOSE_FORBIDDEN)
                 return None
@@ -253,7 +298,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         if message["sequence"] <= self.last_sequence:
             return
         async with self.send_lock:
-            await self.catch_up()
+            await self.catch_up(woken_by=message["sequence"])
 
     async def beat(self):
         interval = float(setting("DISCUSSIONS_HEARTBEAT_SECONDS", 25))

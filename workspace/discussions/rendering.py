@@ -5,13 +5,14 @@ a comment (their own edit/delete controls, a coordinator's moderation controls a
 text) is decided here, once per viewer, so the websocket pushes each member their own fragment.
 """
 
+import copy
 import zoneinfo
 from contextlib import contextmanager
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .access import can_post_in_thread, can_view_thread, is_moderator
+from .access import can_post_in_thread, can_view_thread, is_moderator, view_restrictions_of
 from .models import Comment, Flag, Thread, ThreadEvent
 
 REPLAY_BATCH = 200
@@ -29,11 +30,11 @@ def thread_rendering(thread, viewer):
         yield
 
 
-def prepare_comments(comments, *, viewer, thread):
+def prepare_comments(comments, *, viewer, thread, restrictions=None):
     """Mark what the viewer may do with each comment, for the template."""
     now = timezone.now()
     moderator = is_moderator(viewer)
-    can_post = can_post_in_thread(viewer, thread)
+    can_post = can_post_in_thread(viewer, thread, restrictions=restrictions)
     for comment in comments:
         comment.thread = thread
         comment.viewer_is_author = comment.author_id == viewer.pk
@@ -88,24 +89,54 @@ def events_after(*, thread_id, viewer, after, limit=REPLAY_BATCH):
     (e.g. the page was unpublished). Each event carries the comment as it is *now*: a replayed
     `posted` of a since-hidden comment shows the placeholder, never the hidden text.
     """
-    thread = Thread.objects.select_related("page__locale").filter(pk=thread_id).first()
-    if thread is None or not can_view_thread(viewer, thread):
-        return None
-    events = list(
-        ThreadEvent.objects.filter(thread=thread, sequence__gt=after)
-        .order_by("sequence")[:limit]
-        .values_list("sequence", "kind", "comment_id")
-    )
-    comment_ids = {comment_id for _, _, comment_id in events if comment_id}
-    comments = {}
-    if comment_ids:
-        queryset = comments_queryset(thread, viewer).filter(pk__in=comment_ids)
-        comments = {c.pk: c for c in prepare_comments(list(queryset), viewer=viewer, thread=thread)}
-    context = comment_context(viewer=viewer, thread=thread)
-    rendered = []
-    with thread_rendering(thread, viewer):
-        for sequence, kind, comment_id in events:
-            comment = comments.get(comment_id)
+    batch = EventBatch.read(thread_id=thread_id, after=after, limit=limit)
+    return batch.render_for(viewer) if batch is not None else None
+
+
+class EventBatch:
+    """The events after one sequence as the database has them, read once, rendered per viewer.
+
+    Every socket of a thread needs the same rows after a broadcast: a process reads them once
+    (consumers.py shares a batch between its sockets) and renders each comment once per kind of
+    viewer: what a fragment shows depends only on the viewer's time zone, being a moderator or a
+    coordinator, and being the comment's author. The access rule is still asked for every viewer,
+    with the page's view restrictions read once.
+    """
+
+    def __init__(self, *, thread, events, comments, restrictions):
+        self.thread = thread
+        self.events = events
+        self.comments = comments
+        self.restrictions = restrictions
+        self.latest = thread.last_sequence
+        self.fragments = {}
+
+    @classmethod
+    def read(cls, *, thread_id, after, limit=REPLAY_BATCH):
+        """The batch, or None when the thread is gone. Five queries, whoever reads it."""
+        thread = Thread.objects.select_related("page__locale").filter(pk=thread_id).first()
+        if thread is None:
+            return None
+        events = list(
+            ThreadEvent.objects.filter(thread=thread, sequence__gt=after)
+            .order_by("sequence")[:limit]
+            .values_list("sequence", "kind", "comment_id")
+        )
+        comment_ids = {comment_id for _, _, comment_id in events if comment_id}
+        comments = {}
+        if comment_ids:
+            queryset = Comment.objects.filter(thread=thread, pk__in=comment_ids).for_display()
+            comments = {comment.pk: comment for comment in queryset.prefetch_related("revisions")}
+        return cls(thread=thread, events=events, comments=comments, restrictions=view_restrictions_of(thread.page))
+
+    def render_for(self, viewer):
+        """(events, latest) rendered for the viewer, or None when they may not see the thread."""
+        thread = self.thread
+        if not can_view_thread(viewer, thread, restrictions=self.restrictions):
+            return None
+        rendered = []
+        for sequence, kind, comment_id in self.events:
+            comment = self.comments.get(comment_id)
             rendered.append(
                 {
                     "type": "event",
@@ -113,10 +144,25 @@ def events_after(*, thread_id, viewer, after, limit=REPLAY_BATCH):
                     "kind": kind,
                     "comment_id": comment_id,
                     "parent_id": comment.parent_id if comment else None,
-                    "html": render_to_string("discussions/comment.html", {"comment": comment, **context})
-                    if comment
-                    else None,
+                    "html": self.fragment(comment, viewer) if comment else None,
                     "locked": thread.locked,
                 }
             )
-    return rendered, thread.last_sequence
+        return rendered, self.latest
+
+    def fragment(self, comment, viewer):
+        kind = (
+            comment.pk,
+            getattr(viewer, "time_zone", None),
+            is_moderator(viewer),
+            viewer.is_coordinator,
+            viewer.pk if viewer.pk == comment.author_id else None,
+        )
+        if kind not in self.fragments:
+            # A copy: prepare_comments marks the viewer's rights on it.
+            mine = copy.copy(comment)
+            prepare_comments([mine], viewer=viewer, thread=self.thread, restrictions=self.restrictions)
+            context = {"comment": mine, **comment_context(viewer=viewer, thread=self.thread)}
+            with thread_rendering(self.thread, viewer):
+                self.fragments[kind] = render_to_string("discussions/comment.html", context)
+        return self.fragments[kind]
