@@ -220,7 +220,9 @@ def test_a_mass_disconnect_leaves_no_stale_group_members_in_redis(workspace, ser
         return members_before
 
     assert asyncio.run(scenario()) == MASS_SOCKETS
-    deadline = time.monotonic() + 30
+    # Each leaving socket also announces the new presence to those still there: on a loaded CI
+    # machine the last discards can take a while. Stale members would stay for a day.
+    deadline = time.monotonic() + 90
     while store.zcard(key) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert store.zcard(key) == 0, f"{store.zcard(key)} stale members left in {key}"
