@@ -268,7 +268,8 @@ def test_a_failing_channel_layer_keeps_the_comment_and_a_reconnect_catches_up(li
 # --- Presence and typing ---------------------------------------------------------------------
 
 
-def test_presence_counts_members_and_typing_is_throttled(live_thread, participant, coordinator):
+def test_presence_counts_members_and_typing_is_throttled(live_thread, participant, coordinator, settings):
+    settings.DISCUSSIONS_PRESENCE_SECONDS = 0
     first, second = session_cookie_for(participant), session_cookie_for(coordinator)
 
     async def scenario():
@@ -288,6 +289,41 @@ def test_presence_counts_members_and_typing_is_throttled(live_thread, participan
         await b.disconnect()
         assert (await next_of(a, "presence"))["count"] == 1
         await a.disconnect()
+
+    run(scenario)
+
+
+def test_presence_changes_within_the_window_are_announced_once_with_the_settled_count(
+    live_thread, participant, coordinator, settings
+):
+    settings.DISCUSSIONS_PRESENCE_SECONDS = 1.5
+    members = [participant, coordinator, make_member("participant"), make_member("participant")]
+    cookies = [session_cookie_for(member) for member in members]
+
+    async def presences(comm, within):
+        seen = []
+        while not await comm.receive_nothing(timeout=within):
+            message = await comm.receive_json_from()
+            if message["type"] == "presence":
+                seen.append(message["count"])
+        return seen
+
+    async def scenario():
+        first = communicator(live_thread.pk, cookies[0])
+        await connected(first)
+        others = [communicator(live_thread.pk, cookie) for cookie in cookies[1:]]
+        for number, comm in enumerate(others, start=2):
+            await connected(comm)
+            # A joining socket hears the count at once.
+            assert (await next_of(comm, "presence"))["count"] == number
+        # The first socket hears one announcement per window, not one per join: the count settles at 4.
+        heard = await presences(first, within=2)
+        assert heard[-1] == 4
+        assert len(heard) < 3  # one per join would be [2, 3, 4]
+        for comm in others:
+            await comm.disconnect()
+        assert (await presences(first, within=2))[-1] == 1
+        await first.disconnect()
 
     run(scenario)
 

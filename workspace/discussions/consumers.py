@@ -106,6 +106,22 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         pass  # for the discussion panels (ThreadConsumer); the bell has nothing to show
 
 
+def members_present(present, now=None):
+    now = time.time() if now is None else now
+    return len({member for member, expiry in present.values() if expiry > now})
+
+
+async def announce_settled_presence(channel_layer, thread_id, group_name, window):
+    await asyncio.sleep(window)
+    # Before reading: a change from now on schedules the next announcement.
+    await cache.adelete(f"discussions:presence-pending:{thread_id}")
+    count = members_present(await cache.aget(f"discussions:presence:{thread_id}", {}))
+    try:
+        await channel_layer.group_send(group_name, {"type": "thread.presence", "count": count})
+    except Exception:
+        logger.exception("Presence announcement to %s failed", group_name)
+
+
 # A broadcast wakes every socket of the thread at once, and they all need the same rows: within a
 # process they share one read (in flight, then for SHARED_BATCH_SECONDS) of the events after a
 # given sequence, as long as it covers the sequence that woke them. A per-process cache, nothing
@@ -386,10 +402,28 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         else:
             present[self.channel_name] = (self.user_id, now + ttl)
         await cache.aset(key, present, timeout=int(ttl) + 1)
-        count = len({member for member, _ in present.values()})
+        count = members_present(present)
         if join is not None:
-            await self.group_send({"type": "thread.presence", "count": count})
+            await self.announce_presence(count, joined=join)
         return count
+
+    async def announce_presence(self, count, *, joined):
+        """Tell the thread how many are here, at most once per DISCUSSIONS_PRESENCE_SECONDS.
+
+        Announcing every join and leave to every socket costs N² messages when N sockets come or
+        go at once (a deploy, a proxy restart): changes within the window are announced together,
+        by one socket of the thread, with the count as it settled. A joining socket hears the
+        count at once.
+        """
+        window = float(setting("DISCUSSIONS_PRESENCE_SECONDS", 1))
+        if window <= 0:
+            await self.group_send({"type": "thread.presence", "count": count})
+            return
+        if joined:
+            await self.send_json({"type": "presence", "count": count})
+        if await cache.aadd(f"discussions:presence-pending:{self.thread_id}", 1, timeout=int(3 * window) + 1):
+            announcement = announce_settled_presence(self.channel_layer, self.thread_id, self.group_name, window)
+            asyncio.ensure_future(announcement)
 
     async def thread_presence(self, message):
         await self.send_json({"type": "presence", "count": message["count"]})
