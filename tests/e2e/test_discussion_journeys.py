@@ -287,6 +287,32 @@ class ReconnectingAfterACut(DiscussionJourney):
         assert len(connections) == 2
 
 
+class SessionEndedWhileWriting(DiscussionJourney):
+    def test_a_comment_sent_after_the_session_ended_stays_in_the_box_with_an_explanation(self):
+        from importlib import import_module
+
+        from django.conf import settings
+
+        member = make_member("participant", language="en")
+        practice = self.practice_with_a_discussion()
+        self.sign_in(member)
+        page = self.page
+        panel = self.visit(page, practice)
+        wait_until_connected(page)
+
+        # The session ends on the server (idle timeout, a coordinator's deactivation, another tab).
+        session_key = next(c["value"] for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+        import_module(settings.SESSION_ENGINE).SessionStore(session_key).delete()
+
+        text = "A long answer typed over a slow link, which must not be lost."
+        post_comment(panel, text)
+
+        error = panel.locator("[data-new-comment-form] [data-form-errors]")
+        expect(error).to_contain_text("Sign in again")
+        expect(panel.locator("[data-new-comment-form] textarea")).to_have_value(text)
+        assert not Comment.objects.exists()
+
+
 class DiscussingWithTheKeyboard(DiscussionJourney):
     def test_a_member_comments_with_the_keyboard_alone_and_hears_the_next_comment(self):
         ana = make_member("participant", language="en", first_name="Ana", last_name="Morales")

@@ -1,3 +1,4 @@
+import functools
 import time
 import zoneinfo
 from urllib.parse import urlencode
@@ -12,6 +13,30 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+
+def sign_in_first(request):
+    """Send a visitor who is not (or no longer) signed in to sign in: a redirect for a page, a 401
+    for the live client (a script that followed the redirect would take the sign-in page for a
+    success, and the text being posted would be lost)."""
+    if "application/json" in request.headers.get("Accept", ""):
+        message = _("Your session has ended. Sign in again (in another tab, to keep what you wrote) and retry.")
+        return JsonResponse(
+            {"message": message, "errors": [message], "login_url": reverse(settings.LOGIN_URL)}, status=401
+        )
+    return redirect_to_login(request.get_full_path())
+
+
+def member_required(view):
+    """`login_required`, answering the live client with a 401 (see `sign_in_first`)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return sign_in_first(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 class MemberTimeZoneMiddleware:
@@ -92,7 +117,7 @@ class SessionLifetimeMiddleware:
             if now - started > settings.SESSION_ABSOLUTE_LIFETIME or now - seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))
-                return redirect_to_login(request.get_full_path())
+                return sign_in_first(request)
             if now - seen >= self.refresh_every or "workspace_seen_at" not in session:
                 session["workspace_seen_at"] = now
         return self.get_response(request)

@@ -9,7 +9,6 @@ and 429 (rate limit), as a readable page or as JSON.
 import functools
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -18,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
+
+from workspace.accounts.middleware import member_required
 
 from . import notifications, services
 from .access import access_comment_by_id, access_page_by_id, access_thread_by_id, can_view_thread
@@ -51,7 +52,7 @@ def discussion_action(view):
             response["Retry-After"] = str(error.retry_after)
             return response
 
-    return login_required(require_POST(wrapper))
+    return member_required(require_POST(wrapper))
 
 
 def refuse(request, *, status, errors, form=None):
@@ -166,7 +167,7 @@ def unlock(request, thread_id):
     return done(request, thread=thread, message=_("The discussion is open again."))
 
 
-@login_required
+@member_required
 @require_GET
 def comments(request, thread_id):
     """The thread's comments as an HTML fragment (the panel's list), for a client that lost track."""
@@ -179,7 +180,7 @@ def comments(request, thread_id):
     return HttpResponse(html)
 
 
-@login_required
+@member_required
 @require_GET
 def events(request, thread_id):
     """Events after `?after=N`, rendered for the member (same format as the websocket's)."""
@@ -196,7 +197,7 @@ def events(request, thread_id):
     return JsonResponse({"events": rendered, "sequence": latest, "more": last_sent < latest})
 
 
-@login_required
+@member_required
 @require_GET
 def page_thread(request, page_id):
     """The page's thread once a first comment has created it (`?anchor=`), for a panel opened before."""
@@ -205,7 +206,7 @@ def page_thread(request, page_id):
     return JsonResponse({"thread_id": thread and thread.pk, "sequence": thread.last_sequence if thread else 0})
 
 
-@login_required
+@member_required
 @require_GET
 def mention_candidates(request, page_id):
     """Members to @mention in the page's discussion, for the comment box's autocomplete (`?q=mar`)."""
@@ -219,7 +220,7 @@ def mention_candidates(request, page_id):
 NOTIFICATIONS_PER_PAGE = 20
 
 
-@login_required
+@member_required
 @require_GET
 def notification_list(request):
     """The member's notification centre, newest first; a notification of a thread they can no longer
@@ -240,7 +241,7 @@ def notification_list(request):
     return render(request, "discussions/notifications.html", context)
 
 
-@login_required
+@member_required
 @require_POST
 def notification_open(request, notification_id):
     """Mark one notification read and go to its comment (or back to the list if it is out of reach)."""
@@ -254,7 +255,7 @@ def notification_open(request, notification_id):
     return HttpResponseRedirect(page_url(request, notification.thread.page, fragment))
 
 
-@login_required
+@member_required
 @require_POST
 def notification_read(request, notification_id):
     get_object_or_404(Notification, pk=notification_id, recipient=request.user)
@@ -262,7 +263,7 @@ def notification_read(request, notification_id):
     return notifications_done(request, _("Marked as read."))
 
 
-@login_required
+@member_required
 @require_POST
 def notifications_read_all(request):
     notifications.mark_read(member=request.user)
@@ -276,7 +277,7 @@ def notifications_done(request, message):
     return redirect("discussions:notifications")
 
 
-@login_required
+@member_required
 @require_POST
 def notification_preferences(request):
     form = NotificationPreferencesForm(request.POST, instance=NotificationPreferences.for_member(request.user))
@@ -286,7 +287,7 @@ def notification_preferences(request):
     return redirect("discussions:notifications")
 
 
-@login_required
+@member_required
 @require_POST
 def follow(request, thread_id):
     thread = access_thread_by_id(request.user, thread_id)
@@ -294,7 +295,7 @@ def follow(request, thread_id):
     return follow_done(request, thread, following=True, message=_("You follow this discussion."))
 
 
-@login_required
+@member_required
 @require_POST
 def unfollow(request, thread_id):
     thread = access_thread_by_id(request.user, thread_id)

@@ -147,7 +147,9 @@
       .then(function (response) {
         var json = (response.headers.get("Content-Type") || "").indexOf("application/json") !== -1;
         return (json ? response.json() : Promise.resolve({})).then(function (data) {
-          return { ok: response.ok, status: response.status, data: data };
+          // Only a JSON answer is a success: anything else (a sign-in page a proxy or an expired
+          // session sent back) must leave the text in the box.
+          return { ok: response.ok && json, status: response.status, data: data };
         });
       })
       .then(function (result) {
