@@ -54,10 +54,10 @@ def outcome(response):
         if location.split("?")[0] in ("/admin/", "http://testserver/admin/"):
             return ADMIN_HOME
         return REDIRECT
-    if status == 401 and response.get("Content-Type", "").startswith("application/json"):
-        # The live client's "sign in first": the JSON answer names the sign-in page.
-        if response.json().get("login_url") == "/accounts/login/":
-            return SIGN_IN
+    # The live client's "sign in first": a JSON 401 naming the sign-in page.
+    is_json = response.get("Content-Type", "").startswith("application/json")
+    if status == 401 and is_json and response.json().get("login_url") == "/accounts/login/":
+        return SIGN_IN
     return str(status)
 
 
