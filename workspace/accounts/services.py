@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.users.models import UserProfile
 
-from workspace.site.reference import GOVERNMENTS_BY_CODE
+from workspace.core.reference import GOVERNMENTS_BY_CODE, LANGUAGE_CODES
 
 from .models import (
     COORDINATORS_GROUP,
@@ -36,8 +36,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-LANGUAGE_CODES = ("es", "en", "fr")
 
 
 def check_member(*, email, role, government_code, password, language):

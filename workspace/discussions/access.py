@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction
 
-from workspace.site.middleware import ForeignObjectNotFound
+from workspace.core.middleware import ForeignObjectNotFound
 
 from .models import Comment, Thread
 

@@ -6,3 +6,9 @@ class DiscussionsConfig(AppConfig):
     name = "workspace.discussions"
     label = "discussions"
     verbose_name = _("Discussions")
+
+    def seed_demo(self):
+        """Demo comments on the demo practices (called by `seed_demo`, after the site's)."""
+        from .demo import seed_discussions
+
+        seed_discussions()

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from workspace.accounts.security import websocket_denied
+from workspace.core.security import websocket_denied
 
 from .access import can_view_thread, is_member
 from .models import Thread

@@ -33,8 +33,8 @@ from wagtail.models import GroupApprovalTask, PageViewRestriction
 from wagtail.permissions import page_permission_policy
 
 from workspace.accounts.models import COORDINATORS_GROUP
-from workspace.accounts.security import security_event
-from workspace.site.models import fold_accents
+from workspace.core.security import security_event
+from workspace.core.text import fold_accents
 
 from . import notifications
 from .access import can_view_page_discussion, can_view_thread, check_can_post, check_moderator, is_member

@@ -9,3 +9,9 @@ class SiteConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+
+    def seed_demo(self):
+        """Demo members and best practices; returns the demo sign-ins (called by `seed_demo`)."""
+        from .demo import seed_demo
+
+        return seed_demo()
