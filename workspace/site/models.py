@@ -5,7 +5,6 @@ and its English and French translations. Per-government scoping is Wagtail's pag
 on each GovernmentPage subtree, not code in views.
 """
 
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
