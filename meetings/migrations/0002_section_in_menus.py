@@ -8,6 +8,6 @@ def show_in_menus(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0001_initial"), ("wagtailcore", "0001_initial")]
+    dependencies = [("meetings", "0001_initial")]
 
     operations = [migrations.RunPython(show_in_menus, migrations.RunPython.noop)]

@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     # daphne first so that `runserver` serves websockets too.
     "daphne",
     "workspace.core",
+    "workspace.live",
     "workspace.accounts",
+    "workspace.notifications",
     "workspace.site",
     "workspace.discussions",
     "workplans",

@@ -9,6 +9,6 @@ def show_in_menus(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("site", "0002_best_practices"), ("wagtailcore", "0001_initial")]
+    dependencies = [("site", "0002_best_practices")]
 
     operations = [migrations.RunPython(show_in_menus, migrations.RunPython.noop)]
