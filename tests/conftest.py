@@ -58,3 +58,13 @@ def fresh_channel_layers():
     yield
     channel_layers.backends.clear()
     streams.clear_shared_reads()
+
+
+@pytest.fixture
+def captured_pushes():
+    """Every push the services send (group, message), recorded as Zulip's capture_send_event_calls does;
+    on-commit pushes appear when the commit runs (`committed(...)` in the discussion helpers)."""
+    from workspace.live.testing import capture_pushes
+
+    with capture_pushes() as captured:
+        yield captured
