@@ -15,9 +15,3 @@ class DiscussionsConfig(AppConfig):
 
         register_notice_kinds()
         streams.register(DiscussionStream())
-
-    def seed_demo(self):
-        """Demo comments on the demo practices (called by `seed_demo`, after the site's)."""
-        from .demo import seed_discussions
-
-        seed_discussions()

@@ -11,7 +11,10 @@ class SiteConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the deploy checks)
 
     def seed_demo(self):
-        """Demo members and best practices; returns the demo sign-ins (called by `seed_demo`)."""
+        """Demo members, best practices and their discussions; returns the demo sign-ins (called by `seed_demo`)."""
         from .demo import seed_demo
+        from .demo_discussions import seed_discussions
 
-        return seed_demo()
+        sign_ins = seed_demo()
+        seed_discussions()
+        return sign_ins

@@ -1,4 +1,4 @@
-"""Demo discussions for `seed_demo` (the lead calls `seed_discussions()` from workspace/site/demo.py).
+"""Demo discussions on the demo practices, for `seed_demo` (site seeds them: it sits above discussions).
 
 Idempotent: a page that already has a discussion is left alone. Comments go through the services
 (sanitising, sequences, follows, notifications), so the demo looks like real use.
@@ -7,9 +7,8 @@ Idempotent: a page that already has a discussion is left alone. Comments go thro
 from django.contrib.auth import get_user_model
 
 from workspace.accounts.models import COORDINATORS_GROUP
-
-from .models import Flag, Thread
-from .services import flag_comment, post_comment
+from workspace.discussions.models import Flag, Thread
+from workspace.discussions.services import flag_comment, post_comment
 
 SCRIPTS = {
     "es": [
@@ -27,15 +26,10 @@ FLAGGED_TEXT = "Oferta especial: visas garantizadas en 48 horas, escríbanos por
 
 
 def _pages(limit=4):
-    try:
-        from workspace.site.models import BestPracticePage
+    from .models import BestPracticePage, GovernmentPage
 
-        pages = list(BestPracticePage.objects.live().order_by("pk")[:limit])
-    except ImportError:
-        pages = []
+    pages = list(BestPracticePage.objects.live().order_by("pk")[:limit])
     if not pages:
-        from workspace.site.models import GovernmentPage
-
         pages = list(GovernmentPage.objects.live().order_by("pk")[:limit])
     return pages
 
