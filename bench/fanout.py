@@ -2,8 +2,9 @@
 
 For each channel layer (in-memory: one uvicorn process; Redis: two uvicorn processes, clients
 spread over both) it starts the real ASGI application (bench/relay_asgi.py: the workspace plus a
-bare relay route), connects N members to a practice page's one socket (subscribed to its discussion stream) and, in the same servers, N
-clients to the bare relay consumer (group join + relay, no auth, no database): the yardstick.
+bare relay route), connects N members to a practice page's one socket (subscribed to its
+discussion stream) and, in the same servers, N clients to the bare relay consumer (group join +
+relay, no auth, no database): the yardstick.
 Each round times, from just before the POST of a comment (CSRF token, `Accept: application/json`,
 as the browser sends it) to each client's receipt of the `event` with that sequence; then, from
 just before a publisher client's frame to the relay, to each relay client's receipt. It prints

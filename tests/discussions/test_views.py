@@ -160,7 +160,7 @@ def test_posting_on_a_part_the_page_does_not_declare_is_a_400_and_creates_nothin
     page = parts_page()
     client = client_for(participant)
     response = client.post(reverse("discussions:post", args=[page.pk]), {"body": "Hola", "anchor": "part-99"}, **JSON)
-    assert response.status_code == 400 and "cannot be discussed" in response.json()["message"]
+    assert response.status_code == 400 and response.json()["message"] == "Esta parte de la página no se puede comentar."
     response = client.post(reverse("discussions:post", args=[page.pk]), {"body": "Hola", "anchor": "Part 1"}, **JSON)
     assert response.status_code == 400
     assert not Thread.objects.exists() and not Comment.objects.exists()
