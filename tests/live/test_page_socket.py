@@ -225,11 +225,6 @@ def test_pushes_are_captured_only_after_commit_and_none_for_a_failed_post(live_p
     assert thread.last_sequence == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="capture_pushes patches sender.send_now, but discussions.services imported send_now by name: "
-    "the rate-limit notice (sent at once) bypasses the capture",
-)
 def test_the_capture_also_records_what_is_sent_at_once(live_page, participant, settings):
     thread = services.get_or_create_thread(page=live_page)
     settings.DISCUSSIONS_RATE_LIMITS = ((60, 0),)

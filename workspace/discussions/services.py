@@ -30,8 +30,9 @@ from wagtail.log_actions import log
 
 from workspace.core.security import security_event
 from workspace.core.text import fold_accents
+from workspace.live import sender as live_sender
 from workspace.live.groups import member_group
-from workspace.live.sender import send_now, send_on_commit
+from workspace.live.sender import send_on_commit
 
 from . import notifications
 from .access import can_view_thread, check_can_post, check_moderator, is_member, policy
@@ -157,7 +158,7 @@ def tell_member_rate_limited(member, refusal):
 
     Sent at once, not on commit: it reports a refusal, not data. Never raises.
     """
-    send_now(
+    live_sender.send_now(
         member_group(member.pk),
         {"type": "member.rate_limited", "message": str(refusal), "retry_after": refusal.retry_after},
     )
