@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "workspace.core",
     "workspace.live",
     "workspace.accounts",
-    "workspace.notifications",
     "workspace.site",
     "workspace.discussions",
     "workplans",
@@ -62,6 +61,8 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail.locales",
     "wagtail",
+    # After wagtail.admin: its ready() replaces Wagtail's workflow emails with the workspace's notices.
+    "workspace.notifications",
     "modelcluster",
     "taggit",
     "allauth",
