@@ -343,7 +343,7 @@ class PageConsumer(LiveConsumer):
             await self.close_with(CLOSE_TOO_MANY)
             return
         for name, after in requested.items():
-            if not isinstance(name, str) or not (after is None or (isinstance(after, int) and after >= 0)):
+            if not isinstance(name, str) or not (after is None or (type(after) is int and after >= 0)):
                 await self.close_with(CLOSE_BAD_MESSAGE)
                 return
         for name, after in requested.items():
