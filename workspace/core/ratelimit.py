@@ -20,6 +20,7 @@ limit connections at the proxy.
         raise RateLimited(retry_after=decision.retry_after_seconds)
 """
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -95,10 +96,8 @@ def _increment(cache, slot_key, timeout):
 
 
 def _refund(cache, slot_key):
-    try:
+    with contextlib.suppress(ValueError):  # already expired: nothing to give back
         cache.decr(slot_key)
-    except ValueError:  # already expired: nothing to give back
-        pass
 
 
 def _hit(cache, key, *, limit, window, slots, now):
