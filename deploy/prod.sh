@@ -54,6 +54,13 @@ fi
 psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$PROD_DB'" | grep -q 1 \
   || psql "$PG/postgres" -qc "CREATE DATABASE $PROD_DB" >/dev/null
 
+for port in "$PROD_HTTPS_PORT" "$PROD_HTTP_PORT" "$PROD_WEB1_PORT" "$PROD_WEB2_PORT" "$PROD_REDIS_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "error: 127.0.0.1:$port is in use (another deploy/prod.sh?); set PROD_*_PORT to free ports" >&2
+    exit 1
+  fi
+done
+
 mkdir -p "$PROD_STATE"/{run,log,tls,nginx,mail,media}
 rm -f "$PROD_STATE"/run/*.hold "$PROD_STATE"/run/*.pid
 
