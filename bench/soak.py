@@ -366,6 +366,13 @@ class Run:
         self.topology.release("worker")
         self.topology.wait_restarted("worker", pid)
         self.fault = None
+        # deploy/prod.sh --check logs the topology here; deploy/worker.sh says what it queued again.
+        log = Path(self.args.state) / "log" / "honcho.log"
+        with contextlib.suppress(OSError):
+            time.sleep(3.0)
+            lines = [line for line in log.read_text(errors="replace").splitlines() if "interrupted task(s)" in line]
+            if lines:
+                self.notes["worker restart"] = lines[-1].split("|", 1)[-1].strip()
 
     # --- Probes: what a browser sees through the proxy --------------------------------------------
 
