@@ -1,13 +1,12 @@
 """The live protocol as a load client speaks it: ALL of the websocket protocol of bench/soak.py.
 
-Today: one socket per thread, `/ws/threads/<thread_id>/?after=<sequence>` (docs/realtime.md).
-When main moves to one socket per page (`/ws/pages/<page_id>/`, a `subscribe` message with
-`{"thread:<key>": after}`, `event` and `heartbeat` messages naming their stream), only this
-module changes: `socket_path`, `on_open` and `parse` below.
+One socket per page, `/ws/pages/<page_id>/` (docs/realtime.md): after `hello` the client sends
+`{"type": "subscribe", "streams": {"discussion:": <last sequence>}}`; the server answers
+`subscribed` (the latest sequence), replays, then sends live `event`s and `heartbeat`s naming
+their stream. Protocol changes touch only `socket_path`, `on_open` and `parse` below.
 
-A client keeps, per stream, every event it received in order, reconnects with exponential
-backoff and jitter (through the proxy), replays from the last sequence it saw, and catches up
-over HTTP when a heartbeat says it is behind, as the browser's client does.
+A client keeps every event of its stream it received, in order, reconnects with exponential
+backoff and jitter (through the proxy) and subscribes again from the last sequence it saw.
 """
 
 import asyncio
@@ -34,15 +33,16 @@ class Received:
 
 @dataclass
 class LiveClient:
-    """One member's socket on one thread (the stream `thread:<id>`)."""
+    """One member's socket on one page, subscribed to the page's discussion (`discussion:`)."""
 
     ws_origin: str  # wss://host:port
     origin: str  # https://host:port (the Origin header)
-    thread_id: int
+    thread_id: int  # the discussion's thread (what the database's events are keyed by)
+    page_id: int
     cookie: str  # "name=value" of the session cookie
     start: int = 0  # the sequence to start after (a thread's events before the run aside)
+    stream: str = "discussion:"
     ssl: object = None
-    fetch_events: object = None  # callable(thread_id, after) -> list of event dicts (HTTP catch-up)
     events: list = field(default_factory=list)
     seen: set = field(default_factory=set)
     duplicates: int = 0
@@ -60,19 +60,24 @@ class LiveClient:
     # --- The protocol: the only lines to change for /ws/pages/<page_id>/ ---------------------------
 
     def socket_path(self):
-        return f"/ws/threads/{self.thread_id}/?after={self.last}"
+        return f"/ws/pages/{self.page_id}/"
 
     async def on_open(self, websocket):
-        """What the client sends once connected (the page socket will `subscribe` here)."""
+        """Subscribe to the discussion from the last sequence seen."""
+        await websocket.send(json.dumps({"type": "subscribe", "streams": {self.stream: self.last}}))
 
     def parse(self, message):
         """A server message as (kind, payload): ("event", {sequence, kind, comment_id}),
-        ("latest", sequence) for hello/heartbeat, or (None, None) for anything else."""
+        ("latest", sequence) for subscribed/heartbeat, or (None, None) for anything else."""
         kind = message.get("type")
-        if kind == "event":
+        if kind == "event" and message.get("stream") == self.stream:
             return "event", message
-        if kind in ("hello", "heartbeat"):
+        if kind == "subscribed" and message.get("stream") == self.stream:
             return "latest", int(message.get("sequence") or 0)
+        if kind == "heartbeat" and self.stream in (message.get("streams") or {}):
+            return "latest", int(message["streams"][self.stream] or 0)
+        if kind == "refused":
+            return "refused", int(message.get("code") or 0)
         return None, None
 
     # --- Bookkeeping ---------------------------------------------------------------------------
@@ -89,14 +94,6 @@ class LiveClient:
         if sequence < self.last:
             self.out_of_order += 1
         self.events.append(Received(sequence, payload["kind"], payload.get("comment_id"), time.monotonic(), replayed))
-
-    async def catch_up_over_http(self):
-        if self.fetch_events is None:
-            return
-        events = await asyncio.to_thread(self.fetch_events, self.thread_id, self.last)
-        for event in events:
-            if int(event["sequence"]) > self.last:
-                self.record(event, replayed=True)
 
     # --- The connection loop ----------------------------------------------------------------------
 
@@ -131,9 +128,10 @@ class LiveClient:
                             if kind == "latest":
                                 self.latest_known = max(self.latest_known, payload)
                                 if replaying_until is None:
-                                    replaying_until = payload
-                                elif payload > self.last:
-                                    await self.catch_up_over_http()  # a heartbeat says we are behind
+                                    replaying_until = payload  # `subscribed`: the replay ends here
+                            elif kind == "refused":
+                                self.final_close = payload
+                                return
                             elif kind == "event":
                                 self.record(
                                     payload,

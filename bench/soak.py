@@ -57,7 +57,6 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db import transaction
 from wagtail.models import Page
 from workspace.accounts.services import add_member
-from workspace.discussions.models import NotificationPreferences
 from workspace.discussions.services import get_or_create_thread
 from workspace.site.models import BestPracticePage
 
@@ -80,9 +79,7 @@ with transaction.atomic():
     listeners = [session_for(member(f"soak{RUN}l{n}")) for n in range(CLIENTS)]
     posters = [session_for(member(f"soak{RUN}p{n}")) for n in range(POSTERS)]
     mentioned = member(f"soak{RUN}m")
-preferences = NotificationPreferences.for_member(mentioned)
-preferences.email_mentions = True
-preferences.save()
+# Mention emails are on by default (notification preferences).
 print(json.dumps({
     "threads": [{"id": t.pk, "page_id": p.pk, "url": p.url, "start": t.last_sequence} for t, p in zip(threads, pages)],
     "listeners": listeners, "posters": posters,
@@ -94,14 +91,15 @@ VERIFY = r"""
 import json
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-from workspace.discussions.models import Notification, ThreadEvent
+from workspace.discussions.models import ThreadEvent
+from workspace.notifications.models import Notification
 events = {
     str(thread["id"]): list(ThreadEvent.objects.filter(thread_id=thread["id"], sequence__gt=thread["start"])
                             .order_by("sequence").values_list("sequence", "kind", "comment_id"))
     for thread in THREADS
 }
-notices = list(Notification.objects.filter(recipient__email=EMAIL, kind="mention")
-               .values_list("pk", "comment_id", "emailed_at"))
+notices = list(Notification.objects.filter(recipient__email=EMAIL, kind__endswith="mention")
+               .values_list("pk", "target_id", "emailed_at"))
 pending = DBTaskResult.objects.filter(task_path__endswith="send_mention_email").exclude(
     status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]).count()
 failed = DBTaskResult.objects.filter(task_path__endswith="send_mention_email", status=TaskResultStatus.FAILED).count()
@@ -206,26 +204,6 @@ class Run:
         response = browser.get(self.origin + page_url, timeout=30)
         response.raise_for_status()
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
-
-    def fetch_events(self, browser):
-        def fetch(thread_id, after):
-            events = []
-            while True:
-                response = browser.get(
-                    f"{self.origin}/discussions/threads/{thread_id}/events/",
-                    params={"after": after},
-                    headers={"Accept": "application/json"},
-                    timeout=30,
-                )
-                if response.status_code != 200:
-                    return events
-                body = response.json()
-                events += body["events"]
-                if not body.get("more") or not body["events"]:
-                    return events
-                after = body["events"][-1]["sequence"]
-
-        return fetch
 
     def healthz(self):
         with contextlib.suppress(requests.RequestException):
@@ -387,7 +365,7 @@ class Run:
             code = None
             try:
                 async with connect(
-                    f"{base}/ws/threads/{thread['id']}/",
+                    f"{base}/ws/pages/{thread['page_id']}/",
                     ssl=context,
                     origin=self.origin,
                     additional_headers=headers,
@@ -402,10 +380,6 @@ class Run:
             except Exception as error:  # noqa: BLE001
                 code = repr(error)[:120]
             self.notes[f"socket {name}"] = code
-            if code == "HTTP 403" and expected == 4401:
-                # Today the consumer closes before accepting (a refused handshake); the live-layer
-                # issue makes it accept then close with 4401. TODO(live): require 4401.
-                continue
             if code != expected:
                 self.fail(f"socket {name}: got {code}")
 
@@ -452,16 +426,15 @@ class Run:
         web_pids = {name: self.topology.pid(name) for name in ("web1", "web2")}
         rss_before = {name: rss_kib(pid) for name, pid in web_pids.items()}
         stop_clients = asyncio.Event()
-        fetcher = self.fetch_events(self.browser(seed["posters"][0]))
         clients = [
             LiveClient(
                 ws_origin=self.ws_origin,
                 origin=self.origin,
                 thread_id=seed["threads"][number % len(seed["threads"])]["id"],
+                page_id=seed["threads"][number % len(seed["threads"])]["page_id"],
                 cookie=f"{self.session_cookie}={key}",
                 start=seed["threads"][number % len(seed["threads"])]["start"],
                 ssl=self.ssl,
-                fetch_events=fetcher,
             )
             for number, key in enumerate(seed["listeners"])
         ]

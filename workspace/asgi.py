@@ -15,7 +15,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from workspace.accounts.security import websocket_denied  # noqa: E402
+from workspace.core.security import websocket_denied  # noqa: E402
 from workspace.routing import websocket_urlpatterns  # noqa: E402
 
 
