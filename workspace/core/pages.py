@@ -22,7 +22,13 @@ def is_member(user):
 
 
 def view_restrictions_of(page):
-    return list(page.get_view_restrictions().prefetch_related("groups"))
+    """The page's view restrictions (with their groups), read once per page object: a page object
+    lives for a request, a notice's recipients or a socket's heartbeat, not longer."""
+    cached = getattr(page, "_workspace_view_restrictions", None)
+    if cached is None:
+        cached = list(page.get_view_restrictions().prefetch_related("groups"))
+        page._workspace_view_restrictions = cached
+    return cached
 
 
 def passes_view_restrictions(user, page, restrictions=None):

@@ -8,12 +8,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import workflow  # noqa: F401  (workflow notices: Wagtail's signals are its only hook)
-
         # The workspace's notices replace Wagtail's workflow emails (English-only links to the
         # admin, not in the bell): one notice per decision, in the member's language.
         from wagtail.models import TaskState, WorkflowState
         from wagtail.signals import task_submitted, workflow_approved, workflow_rejected, workflow_submitted
+
+        from . import workflow  # noqa: F401  (workflow notices: Wagtail's signals are its only hook)
 
         task_submitted.disconnect(sender=TaskState, dispatch_uid="group_approval_task_submitted_email_notification")
         workflow_submitted.disconnect(sender=WorkflowState, dispatch_uid="workflow_state_submitted_email_notification")
