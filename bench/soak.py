@@ -502,7 +502,7 @@ class Run:
         await asyncio.gather(*tasks, return_exceptions=True)
 
         # Notices: the worker's queue drained, then each notice emailed exactly once.
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while truth["pending_tasks"] and time.monotonic() < deadline:
             await asyncio.sleep(1)
             truth = manage_shell(verify_code)
