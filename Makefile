@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate setup seed messages makemessages lint format check serve clean
+.PHONY: run test install migrate setup seed messages makemessages lint format check serve clean prod prod-check soak
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,5 +57,16 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The production topology on loopback: nginx (TLS) → two daphne, PostgreSQL, Redis, the worker
+# (deploy/prod.sh; Ctrl-C stops it). prod-check: CI's load-and-fault suite against it; soak: full size.
+prod: install
+	deploy/prod.sh
+
+prod-check: install
+	deploy/prod.sh --check
+
+soak: install
+	deploy/prod.sh --soak
+
 clean:
-	rm -rf $(VENV) staticfiles test-db.sqlite3* .pytest_cache
+	rm -rf $(VENV) staticfiles test-db.sqlite3* .pytest_cache .prod

@@ -13,6 +13,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from workspace.core.security import websocket_denied  # noqa: E402
 from workspace.routing import websocket_urlpatterns  # noqa: E402
@@ -38,6 +39,52 @@ def origin_header(scope):
     return origin
 
 
+# A ws:// upgrade where only wss:// is allowed (docs/realtime.md, "Limits and close codes").
+CLOSE_TLS_REQUIRED = 4426
+
+
+def websocket_is_secure(scope):
+    """wss:// directly, or through a proxy that says so the way Django trusts for HTTP
+    (SECURE_PROXY_SSL_HEADER, e.g. X-Forwarded-Proto: https; the last value wins)."""
+    if scope.get("scheme") == "wss":
+        return True
+    header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if not header:
+        return False
+    name, expected = header
+    wanted = name.removeprefix("HTTP_").lower().replace("_", "-").encode("latin1")
+    value = None
+    for key, raw in scope.get("headers", []):
+        if key == wanted:
+            value = raw.decode("latin1")
+    return value is not None and value.split(",")[0].strip() == expected
+
+
+class SecureWebsocketOnly:
+    """With settings.WEBSOCKETS_REQUIRE_TLS (production), refuse a websocket not over TLS.
+
+    Accept-then-close with 4426 so the browser's `close` event carries the reason (a refused
+    handshake is only an anonymous 403), and one security-log line; nothing else runs.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if (
+            scope["type"] != "websocket"
+            or not getattr(settings, "WEBSOCKETS_REQUIRE_TLS", False)
+            or websocket_is_secure(scope)
+        ):
+            return await self.application(scope, receive, send)
+        websocket_denied(scope, close_code=CLOSE_TLS_REQUIRED, reason="insecure_transport")
+        message = await receive()
+        if message["type"] != "websocket.connect":
+            return
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": CLOSE_TLS_REQUIRED})
+
+
 def logged_origin_validator(application):
     """AllowedHostsOriginValidator (settings.ALLOWED_HOSTS, DEBUG defaults) with logged refusals."""
     validator = AllowedHostsOriginValidator(application)
@@ -47,6 +94,8 @@ def logged_origin_validator(application):
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": logged_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SecureWebsocketOnly(
+            logged_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -12,6 +12,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from workspace.site import views as site_views
 
+# A readable page (503 while the database is unreachable) instead of Django's bare "Server Error".
+handler500 = "workspace.site.views.server_error"
+
 urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
     # One door: Wagtail's own login would bypass allauth's rate limits and MFA.

@@ -149,8 +149,11 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, but a Redis restart degrades requests instead of failing them.
+            "BACKEND": "workspace.site.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # Fail fast while Redis is unreachable (a request must not hang on the cache).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "workspace"),
         }
     }
@@ -266,6 +269,8 @@ STORAGES = {
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For django.core.mail.backends.filebased.EmailBackend (the production topology's check reads it).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", BASE_DIR / "mail")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", 25))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")

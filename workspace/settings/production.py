@@ -42,3 +42,18 @@ CSRF_COOKIE_SECURE = True
 USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Cookies only this exact origin can set (the __Host- prefix: Secure, Path=/, no Domain), so a
+# sibling subdomain cannot plant a session or CSRF cookie (session fixation, CSRF token tossing).
+# The JS client reads the CSRF token from the page's forms, never from the cookie.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_PATH = "/"
+CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+LANGUAGE_COOKIE_SECURE = True
+
+# Behind TLS, websockets only as wss:// (X-Forwarded-Proto from the proxy, as for HTTP): a ws://
+# upgrade is accepted then closed with 4426 (docs/realtime.md), before any consumer runs.
+WEBSOCKETS_REQUIRE_TLS = env_bool("WEBSOCKETS_REQUIRE_TLS", True)

@@ -1,11 +1,14 @@
 import asyncio
 import logging
+import sys
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import connections
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
@@ -68,4 +71,38 @@ def switch_language(request):
         if profile.preferred_language != language:
             profile.preferred_language = language
             profile.save(update_fields=["preferred_language"])
+    return response
+
+
+# Errors that mean "the database cannot be reached right now" (a restart, a failover, a network
+# blip), as opposed to a bug: the request is answered 503 with Retry-After and nothing is written
+# (a view's transaction rolled back with the connection).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: a readable page (or JSON) without a traceback and without the database.
+
+    A database that cannot be reached answers 503 with Retry-After (the service resumes by itself:
+    each request opens a new connection); anything else 500. Rendered without context processors
+    (they may need the database) from a template that extends nothing.
+    """
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, DATABASE_UNAVAILABLE)
+    if unavailable:
+        status, title = 503, _("Temporarily unavailable")
+        message = _(
+            "The workspace cannot reach its database for a moment. Nothing was saved: try again in a few seconds."
+        )
+    else:
+        status, title = 500, _("Something went wrong")
+        message = _("The workspace could not answer this request. The team has been told; try again later.")
+    if "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"message": str(message), "errors": {}}, status=status)
+    else:
+        html = render_to_string("server_error.html", {"title": title, "message": message})
+        response = HttpResponse(html, status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
