@@ -20,8 +20,8 @@ class MeetingFilter(django_filters.FilterSet):
         label=_("When"), choices=WHEN_CHOICES, method="filter_when", empty_label=None, null_value=None
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=MeetingPage.Kind.choices, empty_label=_("Any kind"))
-    pillar = django_filters.TypedChoiceFilter(
-        label=_("Pillar"), choices=Pillar.choices, coerce=int, method="filter_pillar", empty_label=_("Any pillar")
+    pillar = django_filters.ChoiceFilter(
+        label=_("Pillar"), choices=Pillar.choices, method="filter_pillar", empty_label=_("Any pillar")
     )
     government = django_filters.ChoiceFilter(
         label=_("Government"), choices=[], method="filter_government", empty_label=_("Any government")
@@ -52,7 +52,7 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.upcoming(self.now)
 
     def filter_pillar(self, queryset, name, value):
-        return queryset.filter(pk__in=MeetingPillar.objects.filter(pillar=value).values("page_id"))
+        return queryset.filter(pk__in=MeetingPillar.objects.filter(pillar=int(value)).values("page_id"))
 
     def filter_government(self, queryset, name, value):
         hosted = Q(host_government=value)

@@ -1,7 +1,5 @@
 """Forms of meetings: the admin page form (local times in the meeting's zone) and the RSVP form."""
 
-from datetime import datetime
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -12,7 +10,7 @@ from wagtail.admin.widgets import AdminDateTimeInput
 from workspace.site.models import Pillar
 from workspace.site.reference import GOVERNMENT_CODES
 
-from .zones import get_zone, government_name
+from .zones import get_zone, government_name, local_to_utc
 
 
 class MeetingPageForm(WagtailAdminPageForm):
@@ -58,7 +56,7 @@ class MeetingPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            zone = get_zone(cleaned.get("time_zone"))
+            get_zone(cleaned.get("time_zone"))
         except ValueError as error:
             if "time_zone" not in self.errors:
                 self.add_error("time_zone", str(error))
@@ -66,8 +64,8 @@ class MeetingPageForm(WagtailAdminPageForm):
         start, end = cleaned.get("local_start"), cleaned.get("local_end")
         if start is None or end is None:
             return cleaned
-        start = as_zone(start, zone)
-        end = as_zone(end, zone)
+        start = local_to_utc(start, cleaned["time_zone"])
+        end = local_to_utc(end, cleaned["time_zone"])
         if end <= start:
             self.add_error("local_end", _("The meeting must end after it starts."))
             return cleaned
@@ -88,13 +86,6 @@ class MeetingPageForm(WagtailAdminPageForm):
             pillars.get(number) or MeetingPillar(pillar=number) for number in self.cleaned_data.get("pillars") or []
         ]
         return super().save(commit=commit)
-
-
-def as_zone(value, zone):
-    """A typed wall-clock time in `zone` (the form may hand it over naive or in the server's zone)."""
-    if timezone.is_aware(value):
-        value = value.replace(tzinfo=None)
-    return datetime.combine(value.date(), value.time(), tzinfo=zone)
 
 
 class RsvpForm(forms.Form):

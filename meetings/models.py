@@ -135,9 +135,7 @@ class MeetingPage(Page):
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
     time_zone = models.CharField(_("time zone"), max_length=40, choices=zone_choices, default="America/Guatemala")
-    host_government = models.CharField(
-        _("host government"), max_length=2, choices=GOVERNMENT_CHOICES, blank=True
-    )
+    host_government = models.CharField(_("host government"), max_length=2, choices=GOVERNMENT_CHOICES, blank=True)
     venue = models.TextField(_("venue"), blank=True, help_text=_("Address and room; shown to invitees only."))
     online_link = models.URLField(_("online link"), blank=True, help_text=_("Shown to invitees only."))
     summary = models.TextField(_("summary"), blank=True)
@@ -298,7 +296,9 @@ class MeetingPage(Page):
     # --- Discussable parts ---------------------------------------------------------------------
 
     def discussion_anchors(self):
-        return {f"agenda-{item.uuid}": _("Agenda: %(title)s") % {"title": item.title} for item in self.agenda_items.all()}
+        return {
+            f"agenda-{item.uuid}": _("Agenda: %(title)s") % {"title": item.title} for item in self.agenda_items.all()
+        }
 
     def can_discuss(self, user, anchor=""):
         from .access import can_discuss_meeting
@@ -514,9 +514,7 @@ class MeetingNotice(models.Model):
     class Meta:
         verbose_name = _("meeting notice")
         constraints = [
-            models.UniqueConstraint(
-                fields=["meeting_key", "member", "kind", "sequence"], name="meetings_notice_once"
-            )
+            models.UniqueConstraint(fields=["meeting_key", "member", "kind", "sequence"], name="meetings_notice_once")
         ]
 
     def __str__(self):
@@ -526,9 +524,7 @@ class MeetingNotice(models.Model):
 class CalendarFeedToken(models.Model):
     """A member's secret calendar-feed address; only its SHA-256 hash is stored."""
 
-    member = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_feed_token"
-    )
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_feed_token")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

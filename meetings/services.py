@@ -7,6 +7,7 @@ change that was rolled back.
 
 import logging
 import secrets
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
@@ -91,9 +92,7 @@ def rsvp_counters(meeting):
 
 def roster(meeting):
     """Invitees grouped by government (named members without a government last), with their answers."""
-    participations = {
-        row.member_id: row for row in Participation.objects.filter(meeting_key=meeting.translation_key)
-    }
+    participations = {row.member_id: row for row in Participation.objects.filter(meeting_key=meeting.translation_key)}
     rows = []
     for member in invitees_of(meeting).prefetch_related("groups").order_by("last_name", "first_name", "email"):
         participation = participations.get(member.pk)

@@ -282,7 +282,9 @@ def coordinators_only(view):
 def roster(request, meeting):
     if request.method == "POST":
         try:
-            count = services.record_attendance(meeting=meeting, by=request.user, attended_ids=request.POST.getlist("attended"))
+            count = services.record_attendance(
+                meeting=meeting, by=request.user, attended_ids=request.POST.getlist("attended")
+            )
         except (ValidationError, ValueError) as error:
             text = " ".join(error.messages) if isinstance(error, ValidationError) else _("Invalid selection.")
             return refuse(request, status=400, message=text, meeting=meeting)

@@ -4,6 +4,8 @@ Derived from the reference data (one zone per government), so no second list of 
 """
 
 import zoneinfo
+from datetime import UTC as UTC_ZONE
+from datetime import datetime
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -44,3 +46,10 @@ def government_name(code, language=None):
     if government is None:
         return code
     return government.names.get((language or get_language() or "es")[:2]) or government.names["es"]
+
+
+def local_to_utc(value, zone_name):
+    """A wall-clock time typed in a meeting zone, as an aware UTC datetime (ValueError: unknown zone)."""
+    zone = get_zone(zone_name)
+    naive = value.replace(tzinfo=None)
+    return datetime.combine(naive.date(), naive.time(), tzinfo=zone).astimezone(UTC_ZONE)
