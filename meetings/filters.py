@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workspace.site.models import Pillar
-from workspace.site.reference import GOVERNMENT_CODES
+from workspace.core.choices import Pillar
+from workspace.core.reference import GOVERNMENT_CODES
 
 from .models import MeetingGovernment, MeetingPage, MeetingPillar
 from .zones import government_name

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.widgets import AdminDateTimeInput
 
-from workspace.site.models import Pillar
-from workspace.site.reference import GOVERNMENT_CODES
+from workspace.core.choices import Pillar
+from workspace.core.reference import GOVERNMENT_CODES
 
 from .zones import get_zone, government_name, local_to_utc
 

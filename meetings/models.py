@@ -31,8 +31,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 
-from workspace.site.models import IntroPage, Pillar
-from workspace.site.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE
+from workspace.core.choices import Pillar
+from workspace.core.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE
+from workspace.site.models import IntroPage
 
 from .forms import MeetingPageForm
 from .zones import MEETING_ZONES, get_zone, government_name, zone_choices, zone_label
@@ -304,9 +305,6 @@ class MeetingPage(Page):
         from .access import can_discuss_meeting
 
         return can_discuss_meeting(user, self)
-
-    def check_discussion_access(self, user):
-        return self.can_discuss(user)
 
     # --- Serving -------------------------------------------------------------------------------
 

@@ -1,8 +1,6 @@
-"""Bell notices of meetings: ONE function, so the live layer's `notify()` is wired in one place."""
+"""Bell notices of meetings: ONE function, so every bell notice goes through the notifications room."""
 
-import logging
-
-logger = logging.getLogger(__name__)
+from django.utils.translation import gettext_lazy as _
 
 NOTICE_KINDS = {
     "scheduled": "meetings.scheduled",
@@ -11,11 +9,20 @@ NOTICE_KINDS = {
 }
 
 
+def register_kinds():
+    """Called once from MeetingsConfig.ready()."""
+    from workspace.notifications.kinds import register_kind
+
+    register_kind(NOTICE_KINDS["scheduled"], label=_("Meeting scheduled"))
+    register_kind(NOTICE_KINDS["changed"], label=_("Meeting changed"))
+    register_kind(NOTICE_KINDS["reminder"], label=_("Meeting reminder"))
+
+
 def notify_invitee(*, member, meeting, kind):
     """A bell notice for one invitee about one meeting (`kind`: scheduled, changed, reminder).
 
     Called inside the transaction that records the notice (tasks.send_meeting_notices).
     """
-    # TODO(live): notify(recipients=[member], kind=NOTICE_KINDS[kind], target=meeting, data={"kind": kind})
-    logger.debug("meetings: bell notice %s for member %s on meeting %s", kind, member.pk, meeting.pk)
-    return NOTICE_KINDS[kind]
+    from workspace.notifications.services import notify
+
+    return notify(recipients=[member], kind=NOTICE_KINDS[kind], target=meeting, data={"kind": kind})

@@ -8,13 +8,14 @@ change that was rolled back.
 import logging
 import secrets
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from workspace.live.groups import page_group
+from workspace.live.sender import send_on_commit
 
 from .access import check_coordinator, check_may_rsvp, invitees_of
 from .models import (
@@ -32,20 +33,11 @@ NOTIFIED_STATUSES = (MeetingPage.Status.SCHEDULED, MeetingPage.Status.POSTPONED,
 
 
 def _send_on_commit(group, message):
-    # replaced by workspace.live.send_on_commit on merge
-    def send():
-        try:
-            layer = get_channel_layer()
-            if layer is not None:
-                async_to_sync(layer.group_send)(group, message)
-        except Exception:  # a failing channel layer never fails the write
-            logger.exception("meetings: broadcast to %s failed", group)
-
-    transaction.on_commit(send)
+    """The one sender (a seam the tests record through)."""
+    send_on_commit(group, message)
 
 
-def rsvp_stream(meeting):
-    return f"rsvp:{meeting.translation_key}"
+RSVP_STREAM = "rsvp:"  # the page's counters; the page group already names the meeting
 
 
 # --- Answers and attendance ----------------------------------------------------------------------
@@ -67,7 +59,7 @@ def submit_rsvp(*, meeting, member, answer, now=None):
     participation.answered_at = now or timezone.now()
     participation.full_clean()
     participation.save(update_fields=["answer", "answered_at"])
-    _send_on_commit(f"page-{meeting.pk}", {"type": "stream.state", "stream": rsvp_stream(meeting)})
+    _send_on_commit(page_group(meeting.translation_key), {"type": "stream.state", "stream": RSVP_STREAM})
     return participation
 
 

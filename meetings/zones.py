@@ -10,7 +10,7 @@ from datetime import datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from workspace.site.reference import GOVERNMENTS, GOVERNMENTS_BY_CODE
+from workspace.core.reference import GOVERNMENTS, GOVERNMENTS_BY_CODE
 
 UTC = "UTC"
 REGION_ZONES = tuple(dict.fromkeys(government.time_zone for government in GOVERNMENTS))

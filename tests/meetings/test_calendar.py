@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def parse(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
-    return [component for component in Calendar.from_ical(response.content).walk("VEVENT")]
+    return list(Calendar.from_ical(response.content).walk("VEVENT"))
 
 
 def publish(meeting, **changes):

@@ -10,6 +10,7 @@ from meetings import services
 from meetings.access import invitees_of, is_invitee
 from meetings.models import MeetingPage, Participation
 from tests.factories import make_meeting, make_member
+from workspace.live.groups import page_group
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,8 @@ def test_an_invitee_answers_without_javascript_and_changes_the_answer(client_for
     assert response.json()["counters"] == {"attending": 1, "tentative": 0, "declined": 0, "no_answer": 0}
     assert answer_of(meeting, focal_point_gt).answer == "attending"
     assert Participation.objects.filter(meeting_key=meeting.translation_key).count() == 1
-    stream = f"rsvp:{meeting.translation_key}"
-    assert sent == [(f"page-{meeting.pk}", {"type": "stream.state", "stream": stream})] * 2
+    group = page_group(meeting.translation_key)
+    assert sent == [(group, {"type": "stream.state", "stream": "rsvp:"})] * 2
 
 
 def test_the_page_shows_the_answer_form_and_who_else_is_coming(client_for, focal_point_gt):

@@ -7,8 +7,8 @@ from django.contrib.messages import get_messages
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from meetings.models import MeetingIndexPage, MeetingPage
-from meetings.zones import MEETING_ZONES, local_to_utc, zone_label
 from meetings.services import overlapping_meetings
+from meetings.zones import MEETING_ZONES, local_to_utc, zone_label
 from tests.factories import make_meeting
 
 pytestmark = pytest.mark.django_db
