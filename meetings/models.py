@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -32,7 +33,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 
 from workspace.core.choices import Pillar
-from workspace.core.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE
+from workspace.core.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE, name_in
 from workspace.site.models import IntroPage
 
 from .forms import MeetingPageForm
@@ -247,16 +248,18 @@ class MeetingPage(Page):
     def has_started(self, now=None):
         return (now or timezone.now()) >= self.starts_at
 
+    @cached_property
     def agenda(self):
+        """The agenda items, read once per page object (the panels of every item ask for them)."""
         return list(self.agenda_items.all())
 
     @property
     def agenda_minutes(self):
-        return sum(item.duration_minutes or 0 for item in self.agenda_items.all())
+        return sum(item.duration_minutes or 0 for item in self.agenda)
 
     @property
     def agenda_days(self):
-        return max((item.day or 1 for item in self.agenda_items.all()), default=1)
+        return max((item.day or 1 for item in self.agenda), default=1)
 
     @property
     def meeting_minutes(self):
@@ -280,6 +283,7 @@ class MeetingPage(Page):
                 {
                     "code": code,
                     "name": government_name(code),
+                    "capital": name_in(government.capital, get_language()),
                     "zone": government.time_zone,
                     "start": start,
                     "end": end,
@@ -297,14 +301,17 @@ class MeetingPage(Page):
     # --- Discussable parts ---------------------------------------------------------------------
 
     def discussion_anchors(self):
-        return {
-            f"agenda-{item.uuid}": _("Agenda: %(title)s") % {"title": item.title} for item in self.agenda_items.all()
-        }
+        return {f"agenda-{item.uuid}": _("Agenda: %(title)s") % {"title": item.title} for item in self.agenda}
 
     def can_discuss(self, user, anchor=""):
+        """Invitees and coordinators, until the outcomes are published (asked once per member and page object)."""
         from .access import can_discuss_meeting
 
-        return can_discuss_meeting(user, self)
+        answers = self.__dict__.setdefault("_discuss_answers", {})
+        key = getattr(user, "pk", None)
+        if key not in answers:
+            answers[key] = can_discuss_meeting(user, self)
+        return answers[key]
 
     # --- Serving -------------------------------------------------------------------------------
 

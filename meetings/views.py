@@ -121,8 +121,15 @@ def meeting_index_context(request, *, index):
     return {
         "filter": meetings_filter,
         "meetings": meetings,
-        "month": month_view(request, base),
+        "month": month_view(request, MeetingFilter(_all_times(request.GET), queryset=base).qs),
     }
+
+
+def _all_times(data):
+    """The same filters without upcoming/past: the month view shows the month asked for."""
+    data = data.copy()
+    data["when"] = "all"
+    return data
 
 
 def month_view(request, queryset):
@@ -138,7 +145,7 @@ def month_view(request, queryset):
     start = datetime.combine(first, time.min, tzinfo=zone)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
     by_day = {}
-    for meeting in queryset.filter(starts_at__lt=end, ends_at__gt=start).order_by("starts_at"):
+    for meeting in queryset.filter(starts_at__lt=end, ends_at__gt=start).order_by("starts_at")[:200]:
         day = max(timezone.localtime(meeting.starts_at, zone).date(), first)
         final = min(timezone.localtime(meeting.ends_at, zone).date(), last)
         while day <= final:

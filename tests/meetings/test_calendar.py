@@ -120,7 +120,8 @@ def test_feed_query_count_is_constant(client, focal_point_gt, django_assert_max_
         make_meeting(agenda=["Uno", "Dos"])
     with django_assert_max_num_queries(12) as small:
         parse(client.get(feed_url(token)))
+        baseline = len(small)
     for _ in range(20):
         make_meeting(agenda=["Uno", "Dos"])
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(baseline):
         assert len(parse(client.get(feed_url(token)))) == 22
