@@ -1,7 +1,7 @@
 """The meeting page, the index with its filters and month view, the home page's box: rendering,
 visibility and query counts."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
