@@ -18,7 +18,8 @@ class MeetingsConfig(AppConfig):
     def seed_demo(self):
         from .demo import seed_meetings
 
-        return seed_meetings()
+        seed_meetings()
+        return []  # no sign-ins of its own
 
     def setup_workspace(self):
         """The section page in three languages, in the main navigation (called by `setup_workspace`)."""

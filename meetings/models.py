@@ -81,6 +81,11 @@ class MeetingQuerySet(PageQuerySet):
             condition |= Q(invited_government_links__government=code)
         return self.filter(pk__in=MeetingPage.objects.filter(condition).values("pk"))
 
+    def for_language(self, language):
+        """One version per meeting: the reader's language where it exists, else whichever exists."""
+        translated = MeetingPage.objects.filter(locale__language_code=language).values("translation_key")
+        return self.filter(Q(locale__language_code=language) | ~Q(translation_key__in=translated))
+
     def upcoming(self, now=None):
         return self.filter(ends_at__gt=now or timezone.now()).order_by("starts_at")
 
@@ -91,7 +96,7 @@ class MeetingQuerySet(PageQuerySet):
         """What the home page lists: upcoming meetings the member may see, in their language."""
         queryset = self.visible_to(member).exclude(status=MeetingPage.Status.CANCELLED).upcoming(now)
         if language:
-            queryset = queryset.filter(locale__language_code=language)
+            queryset = queryset.for_language(language)
         return queryset.for_listing()
 
     def overlapping(self, *, starts_at, ends_at, governments):

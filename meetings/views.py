@@ -107,7 +107,8 @@ def carried_over_action_items(meeting):
 
 def meeting_index_context(request, *, index):
     viewer = request.user
-    base = MeetingPage.objects.visible_to(viewer).child_of(index).for_listing()
+    language = index.locale.language_code
+    base = MeetingPage.objects.visible_to(viewer).for_language(language).for_listing()
     meetings_filter = MeetingFilter(request.GET, queryset=base)
     meetings = list(meetings_filter.qs[:100]) if meetings_filter.is_valid() else []
     answers = dict(
@@ -236,7 +237,7 @@ def feed(request, token):
         MeetingPage.objects.live()
         .scheduled()
         .invited(member)
-        .filter(locale__language_code=member.preferred_language or "es")
+        .for_language(member.preferred_language or "es")
         .prefetch_related("agenda_items")
         .order_by("starts_at")
     )

@@ -125,3 +125,12 @@ def test_feed_query_count_is_constant(client, focal_point_gt, django_assert_max_
         make_meeting(agenda=["Uno", "Dos"])
     with django_assert_max_num_queries(baseline):
         assert len(parse(client.get(feed_url(token)))) == 22
+
+
+def test_the_feed_of_a_french_speaker_lists_the_spanish_meetings(client):
+    from tests.factories import make_member
+
+    member = make_member("focal_point", government_code="HT", language="fr")
+    make_meeting(governments=("HT",), title="Reunión con Haití")
+    token = services.issue_feed_token(member=member)
+    assert [str(event["SUMMARY"]) for event in parse(client.get(feed_url(token)))] == ["Reunión con Haití"]

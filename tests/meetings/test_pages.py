@@ -191,3 +191,9 @@ def test_index_query_count_is_constant(client_for, focal_point_gt, django_assert
         make_meeting()
     with django_assert_max_num_queries(baseline):
         client.get(index_url())
+
+
+def test_a_meeting_without_a_translation_is_listed_in_every_language(client_for, participant):
+    make_meeting(title="Reunión solo en español")
+    assert "Reunión solo en español" in listing(client_for(participant), index_url("fr"))
+    assert MeetingPage.objects.upcoming_for(participant, language="en").filter(title="Reunión solo en español")
