@@ -6,6 +6,21 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
 
+    def ready(self):
+        from workspace.live import streams
+
+        from .notices import register_kinds
+        from .streams import RsvpStream
+
+        register_kinds()
+        streams.register(RsvpStream())
+
+    def seed_demo(self):
+        from .demo import seed_meetings
+
+        seed_meetings()
+        return []  # no sign-ins of its own
+
     def setup_workspace(self):
         """The section page in three languages, in the main navigation (called by `setup_workspace`)."""
         from workspace.site.setup import ensure_section

@@ -52,6 +52,55 @@ def government_page(code, language="es"):
     return GovernmentPage.objects.get(code=code, locale__language_code=language)
 
 
+_meeting_numbers = itertools.count(1)
+
+
+def make_meeting(
+    *,
+    title=None,
+    starts_at=None,
+    hours=2,
+    time_zone="America/Guatemala",
+    governments=("GT",),
+    members=(),
+    status="scheduled",
+    kind="working_session",
+    live=True,
+    agenda=(),
+    language="es",
+    **fields,
+):
+    """A MeetingPage under the meetings index (a week from now, two hours, Guatemala invited)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import AgendaItem, MeetingGovernment, MeetingIndexPage, MeetingPage
+
+    number = next(_meeting_numbers)
+    index = MeetingIndexPage.objects.get(locale__language_code=language)
+    starts_at = starts_at or (timezone.now() + timedelta(days=7)).replace(microsecond=0)
+    meeting = MeetingPage(
+        title=title or f"Sesión de trabajo {number}",
+        slug=f"meeting-{number}",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=hours),
+        time_zone=time_zone,
+        status=status,
+        kind=kind,
+        live=live,
+        **fields,
+    )
+    meeting.invited_government_links = [MeetingGovernment(government=code) for code in governments]
+    meeting.agenda_items = [
+        AgendaItem(title=item, duration_minutes=30, sort_order=position) for position, item in enumerate(agenda)
+    ]
+    meeting.invited_members = list(members)
+    index.add_child(instance=meeting)
+    meeting.save_revision()
+    return MeetingPage.objects.get(pk=meeting.pk)
+
+
 _parts_pages = iter(range(1, 1_000_000))
 
 

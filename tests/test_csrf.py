@@ -44,9 +44,11 @@ SITE_POSTS = {
     "account_change_password": ("participant", {"oldpassword": "x", "password1": "y", "password2": "y"}),
     "account_email": ("participant", {"action_add": "", "email": "otra@example.org"}),
     "usersessions_list": ("participant", {}),
+    "meetings:rsvp": ("focal point GT", {"answer": "attending"}),
+    "meetings:subscription": ("focal point GT", {"action": "issue"}),
 }
 # Site endpoints that change nothing on a GET by construction (POST only), checked below.
-SITE_NAMESPACES = ("discussions", "accounts")
+SITE_NAMESPACES = ("discussions", "accounts", "meetings")
 
 
 def signed_in(world, role, **options):
@@ -92,6 +94,8 @@ def test_every_site_post_endpoint_is_listed():
     """A new POST endpoint of discussions or accounts needs a row in SITE_POSTS (or is a GET view)."""
     get_views = {"discussions:comments", "discussions:events", "discussions:page_thread"}
     get_views |= {"discussions:mention_candidates", "notifications:list", "accounts:accept_invitation"}
+    # The roster's POST (attendance) is only accepted once the meeting has started: tests/meetings.
+    get_views |= {"meetings:ics", "meetings:roster", "meetings:roster_csv", "meetings:feed"}
     site = {pattern.key for pattern in all_patterns() if pattern.namespace in SITE_NAMESPACES}
     assert site - get_views <= set(SITE_POSTS), sorted(site - get_views - set(SITE_POSTS))
     assert set(SITE_POSTS) <= {pattern.key for pattern in all_patterns()}

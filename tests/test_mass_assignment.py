@@ -329,3 +329,36 @@ def test_a_designation_takes_the_members_own_government(client_for, coordinator,
     assert response.status_code == 302
     designation = FocalPointDesignation.objects.get(member=focal_point_gt)
     assert (designation.government_code, designation.designation) == ("GT", "primary")
+
+
+def test_an_rsvp_is_the_senders_own_answer_only(client_for, focal_point_gt, coordinator):
+    from meetings.models import MeetingPage, Participation
+    from tests.factories import make_meeting, make_member
+
+    colleague = make_member("focal_point", government_code="GT")
+    meeting = make_meeting(governments=("GT",))
+    other = make_meeting(governments=("GT",))
+    data = {"answer": "declined", **escalation(colleague)}
+    data |= {"meeting_key": other.translation_key, "attended": "on", "answered_at": "2000-01-01T00:00:00Z"}
+    response = client_for(focal_point_gt).post(f"/meetings/{meeting.pk}/rsvp/", data, **JSON)
+    assert response.status_code == 200
+    [row] = Participation.objects.all()
+    assert (row.meeting_key, row.member, row.answer, row.attended) == (
+        meeting.translation_key,
+        focal_point_gt,
+        "declined",
+        None,
+    )
+    assert row.answered_at.year > 2000
+    assert MeetingPage.objects.get(pk=meeting.pk).status == "scheduled"
+    assert privileges(focal_point_gt)[:2] == (False, False)
+
+
+def test_a_calendar_address_is_issued_to_the_sender_only(client_for, focal_point_gt, participant):
+    from meetings.models import CalendarFeedToken
+
+    data = {"action": "issue", **escalation(participant), "token_hash": "0" * 64}
+    response = client_for(focal_point_gt).post("/meetings/calendar/", data)
+    assert response.status_code == 200
+    [row] = CalendarFeedToken.objects.all()
+    assert row.member == focal_point_gt and row.token_hash != "0" * 64

@@ -34,7 +34,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import PASSWORD, government_page, make_member
+from tests.factories import PASSWORD, government_page, make_meeting, make_member
 
 ROLES = ("anonymous", "participant", "focal point GT", "focal point HN", "coordinator")
 PUBLISHED, DRAFT = "published", "draft"
@@ -155,6 +155,11 @@ def build_world():
         "designation": designate_focal_point(
             member=author, designation=FocalPointDesignation.Designation.PRIMARY, by=members["coordinator"]
         ),
+        # A meeting inviting Guatemala, and one still a draft (coordinators only) titled like the draft.
+        "meeting": {
+            PUBLISHED: make_meeting(governments=("GT",), title="Reunión de trabajo con Guatemala"),
+            DRAFT: make_meeting(governments=("GT",), status="draft", title=DRAFT_TITLE),
+        },
     }
     return World(members, practice, thread, comment, task_state, workflow_state, extra)
 
@@ -214,6 +219,10 @@ def discussion_kwargs(world, state, key=""):
         "thread_id": world.thread[state].pk,
         "comment_id": world.comment[state].pk,
     }
+
+
+def meeting_kwargs(world, state, key=""):
+    return {"page_id": world.meeting[state].pk}
 
 
 def fixed(**kwargs):
@@ -490,6 +499,45 @@ RULES = [
         names=["mfa_remove_webauthn", "mfa_edit_webauthn"],
         fill=fixed(pk=999999),
         redirects_to="/accounts/reauthenticate/",
+    ),
+    # --- Meetings -------------------------------------------------------------------------------------
+    rule(
+        "RSVP: POST only; invitees (Guatemala) answer, others are told why (403); a draft meeting is 404",
+        members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
+        names=["meetings:rsvp"],
+        fill=meeting_kwargs,
+        objects=BOTH,
+        post={"answer": "attending"},
+        post_expect=members(
+            participant=(FORBIDDEN, NOT_FOUND), gt=(OK, NOT_FOUND), hn=(FORBIDDEN, NOT_FOUND), coordinator=FORBIDDEN
+        ),
+    ),
+    rule(
+        "a meeting's .ics: every member for a scheduled meeting, coordinators for a draft",
+        members(participant=(OK, NOT_FOUND), gt=(OK, NOT_FOUND), hn=(OK, NOT_FOUND), coordinator=OK),
+        names=["meetings:ics"],
+        fill=meeting_kwargs,
+        objects=BOTH,
+    ),
+    rule(
+        "a meeting's roster and its CSV export: coordinators only",
+        members(
+            participant=(FORBIDDEN, NOT_FOUND), gt=(FORBIDDEN, NOT_FOUND), hn=(FORBIDDEN, NOT_FOUND), coordinator=OK
+        ),
+        names=["meetings:roster", "meetings:roster_csv"],
+        fill=meeting_kwargs,
+        objects=BOTH,
+    ),
+    rule(
+        "the member's calendar subscription page",
+        members(participant=OK, gt=OK, hn=OK, coordinator=OK),
+        names=["meetings:subscription"],
+    ),
+    rule(
+        "a calendar feed: the secret token is the key (an unknown one is 404 for everyone)",
+        each(NOT_FOUND),
+        names=["meetings:feed"],
+        fill=fixed(token="not-a-token"),
     ),
     # --- Discussions --------------------------------------------------------------------------------
     rule(

@@ -1,0 +1,29 @@
+from django import template
+from django.utils.translation import get_language
+
+from meetings.models import MeetingIndexPage, MeetingPage
+
+register = template.Library()
+
+UPCOMING_ON_HOME = 5
+
+
+@register.inclusion_tag("meetings/includes/upcoming.html", takes_context=True)
+def upcoming_meetings(context, limit=UPCOMING_ON_HOME):
+    """The home page's “upcoming meetings” box: what the member may see, in the page's language."""
+    request = context.get("request")
+    member = getattr(request, "user", None)
+    language = (get_language() or "es")[:2]
+    meetings = list(MeetingPage.objects.upcoming_for(member, language=language)[:limit]) if member else []
+    return {
+        "meetings": meetings,
+        "index": MeetingIndexPage.objects.live().filter(locale__language_code=language).first(),
+        "request": request,
+    }
+
+
+@register.inclusion_tag("meetings/includes/rsvp_counters.html")
+def rsvp_counters(meeting):
+    from meetings.services import rsvp_counters as counters
+
+    return {"counters": counters(meeting)}

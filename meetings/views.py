@@ -1,0 +1,327 @@
+"""HTTP endpoints of meetings: thin adapters over `services`, `access` and `calendar`.
+
+The RSVP form is a plain POST that works without JavaScript (redirect back with a message) and
+answers JSON with `Accept: application/json`. Refusals: 404 for a meeting the member may not
+see, 403 with the reason (not invited, cancelled, started), 400 for an invalid answer.
+"""
+
+import calendar as month_calendar
+import csv
+import functools
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from workspace.accounts.middleware import member_required
+
+from . import services
+from .access import (
+    access_meeting_by_id,
+    can_view_meeting_details,
+    can_view_outcomes,
+    check_coordinator,
+    is_coordinator,
+    is_invitee,
+    rsvp_refusal,
+)
+from .calendar import feed_calendar, meeting_calendar
+from .filters import MeetingFilter
+from .forms import RsvpForm
+from .models import CalendarFeedToken, CalendarState, MeetingIndexPage, MeetingPage, Participation
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+# --- Page contexts (MeetingPage.get_context, MeetingIndexPage.get_context) ---------------------
+
+
+def meeting_page_context(request, *, meeting):
+    viewer = request.user
+    details = can_view_meeting_details(viewer, meeting)
+    invited = is_invitee(viewer, meeting)
+    participation = (
+        Participation.objects.filter(meeting_key=meeting.translation_key, member=viewer).first() if invited else None
+    )
+    colleagues = []
+    if invited and viewer.government_code:
+        colleagues = [
+            row
+            for row in services.roster(meeting)
+            if row["government"] == viewer.government_code and row["member"].pk != viewer.pk
+        ]
+    agenda = list(meeting.agenda_items.select_related("document"))
+    return {
+        "meeting": meeting,
+        "show_details": details,
+        "is_invited": invited,
+        "is_coordinator": is_coordinator(viewer),
+        "participation": participation,
+        "rsvp_refusal": rsvp_refusal(viewer, meeting) if invited else None,
+        "rsvp_form": RsvpForm(initial={"answer": participation.answer if participation else ""}),
+        "answers": Participation.Answer.choices,
+        "counters": services.rsvp_counters(meeting),
+        "colleagues": colleagues,
+        "agenda": agenda,
+        "capital_times": meeting.capital_times(),
+        "viewer_zone": timezone.get_current_timezone_name(),
+        "show_outcomes": can_view_outcomes(viewer, meeting),
+        "decisions": list(meeting.decisions.all()),
+        "action_items": list(meeting.action_items.all()),
+        "carried_over": carried_over_action_items(meeting),
+        "overlaps": services.overlapping_meetings(meeting) if is_coordinator(viewer) else [],
+        "index": MeetingIndexPage.objects.live().filter(locale_id=meeting.locale_id).first(),
+    }
+
+
+def carried_over_action_items(meeting):
+    """Open action items of earlier meetings of the same kind with published outcomes."""
+    earlier = (
+        MeetingPage.objects.live()
+        .filter(
+            locale_id=meeting.locale_id,
+            kind=meeting.kind,
+            starts_at__lt=meeting.starts_at,
+            outcomes_phase=MeetingPage.OutcomesPhase.PUBLISHED,
+        )
+        .values("pk")
+    )
+    from .models import ActionItem
+
+    return list(
+        ActionItem.objects.filter(page__in=earlier, status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS])
+        .select_related("page")
+        .order_by("due_date", "pk")
+    )
+
+
+def meeting_index_context(request, *, index):
+    viewer = request.user
+    language = index.locale.language_code
+    base = MeetingPage.objects.visible_to(viewer).for_language(language).for_listing()
+    meetings_filter = MeetingFilter(request.GET, queryset=base)
+    meetings = list(meetings_filter.qs[:100]) if meetings_filter.is_valid() else []
+    answers = dict(
+        Participation.objects.filter(member=viewer, meeting_key__in=[m.translation_key for m in meetings]).values_list(
+            "meeting_key", "answer"
+        )
+    )
+    labels = dict(Participation.Answer.choices)
+    for meeting in meetings:
+        meeting.my_answer = labels.get(answers.get(meeting.translation_key), "")
+    return {
+        "filter": meetings_filter,
+        "meetings": meetings,
+        "month": month_view(request, MeetingFilter(_all_times(request.GET), queryset=base).qs),
+    }
+
+
+def _all_times(data):
+    """The same filters without upcoming/past: the month view shows the month asked for."""
+    data = data.copy()
+    data["when"] = "all"
+    return data
+
+
+def month_view(request, queryset):
+    """Weeks of the requested month (`?month=YYYY-MM`, else this month) with meetings per day, in the viewer's zone."""
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = date(year, month, 1)
+    except (ValueError, TypeError):
+        first = today.replace(day=1)
+    zone = timezone.get_current_timezone()
+    last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    by_day = {}
+    for meeting in queryset.filter(starts_at__lt=end, ends_at__gt=start).order_by("starts_at")[:200]:
+        day = max(timezone.localtime(meeting.starts_at, zone).date(), first)
+        final = min(timezone.localtime(meeting.ends_at, zone).date(), last)
+        while day <= final:
+            by_day.setdefault(day, []).append(meeting)
+            day += timedelta(days=1)
+    weeks = [
+        [{"date": day, "in_month": day.month == first.month, "meetings": by_day.get(day, [])} for day in week]
+        for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = last + timedelta(days=1)
+    return {
+        "first": first,
+        "weeks": weeks,
+        "previous": previous.strftime("%Y-%m"),
+        "next": following.strftime("%Y-%m"),
+        "weekdays": [week_day["date"] for week_day in weeks[0]],
+    }
+
+
+# --- RSVP -----------------------------------------------------------------------------------------
+
+
+def refuse(request, *, status, message, meeting=None):
+    if wants_json(request):
+        return JsonResponse({"message": str(message), "errors": [str(message)]}, status=status)
+    return render(request, "meetings/refused.html", {"message": message, "meeting": meeting}, status=status)
+
+
+@member_required
+@require_POST
+def rsvp(request, page_id):
+    meeting = access_meeting_by_id(request.user, page_id)
+    form = RsvpForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, status=400, message=_("Choose attending, tentative or declined."), meeting=meeting)
+    try:
+        participation = services.submit_rsvp(meeting=meeting, member=request.user, answer=form.cleaned_data["answer"])
+    except PermissionDenied as error:
+        return refuse(request, status=403, message=str(error), meeting=meeting)
+    except ValidationError as error:
+        return refuse(request, status=400, message=" ".join(error.messages), meeting=meeting)
+    message = _("Your answer was saved: %(answer)s.") % {"answer": participation.get_answer_display()}
+    if wants_json(request):
+        return JsonResponse(
+            {
+                "answer": participation.answer,
+                "message": str(message),
+                "counters": services.rsvp_counters(meeting),
+                "html": render_to_string(
+                    "meetings/includes/rsvp_counters.html", {"counters": services.rsvp_counters(meeting)}, request
+                ),
+            }
+        )
+    messages.success(request, message)
+    return HttpResponseRedirect((meeting.get_url(request) or "/") + "#rsvp")
+
+
+# --- Calendars ------------------------------------------------------------------------------------
+
+
+def ics_response(content, filename):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@member_required
+@require_GET
+def meeting_ics(request, page_id):
+    meeting = access_meeting_by_id(request.user, page_id)
+    content = meeting_calendar(
+        meeting,
+        sequence=services.calendar_sequence(meeting),
+        with_details=can_view_meeting_details(request.user, meeting),
+    )
+    return ics_response(content, f"{slugify(meeting.slug) or 'meeting'}.ics")
+
+
+@require_GET
+def feed(request, token):
+    """The member's subscription feed: the meetings they are invited to, at a secret address."""
+    member = services.member_for_feed_token(token)
+    if member is None:
+        raise Http404(_("No such calendar."))
+    meetings = list(
+        MeetingPage.objects.live()
+        .scheduled()
+        .invited(member)
+        .for_language(member.preferred_language or "es")
+        .prefetch_related("agenda_items")
+        .order_by("starts_at")
+    )
+    sequences = dict(
+        CalendarState.objects.filter(meeting_key__in=[m.translation_key for m in meetings]).values_list(
+            "meeting_key", "sequence"
+        )
+    )
+    return ics_response(feed_calendar(meetings, sequences=sequences, name=str(_("Meetings"))), "meetings.ics")
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def calendar_subscription(request):
+    """Show, create, regenerate or revoke the member's secret feed address."""
+    new_url = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.revoke_feed_token(member=request.user)
+            messages.success(request, _("Your calendar address was revoked."))
+            return redirect("meetings:subscription")
+        token = services.issue_feed_token(member=request.user)
+        new_url = request.build_absolute_uri(reverse("meetings:feed", kwargs={"token": token}))
+    has_token = CalendarFeedToken.objects.filter(member=request.user).exists()
+    return render(
+        request,
+        "meetings/calendar_subscription.html",
+        {"new_url": new_url, "has_token": has_token or bool(new_url)},
+    )
+
+
+# --- Coordinators: roster, export, attendance ---------------------------------------------------
+
+
+def coordinators_only(view):
+    @functools.wraps(view)
+    def wrapper(request, page_id, *args, **kwargs):
+        meeting = access_meeting_by_id(request.user, page_id)
+        try:
+            check_coordinator(request.user)
+        except PermissionDenied as error:
+            return refuse(request, status=403, message=str(error), meeting=meeting)
+        return view(request, meeting, *args, **kwargs)
+
+    return member_required(wrapper)
+
+
+@coordinators_only
+@require_http_methods(["GET", "POST"])
+def roster(request, meeting):
+    if request.method == "POST":
+        try:
+            count = services.record_attendance(
+                meeting=meeting, by=request.user, attended_ids=request.POST.getlist("attended")
+            )
+        except (ValidationError, ValueError) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else _("Invalid selection.")
+            return refuse(request, status=400, message=text, meeting=meeting)
+        messages.success(request, _("Attendance recorded: %(count)d present.") % {"count": count})
+        return redirect("meetings:roster", page_id=meeting.pk)
+    rows = services.roster(meeting)
+    return render(
+        request,
+        "meetings/roster.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "counters": services.rsvp_counters(meeting),
+            "can_record": meeting.has_started(),
+        },
+    )
+
+
+@coordinators_only
+@require_GET
+def roster_csv(request, meeting):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(meeting.slug) or "meeting"}-roster.csv"'
+    response.write("\ufeff")  # spreadsheet programs read UTF-8 with a BOM
+    writer = csv.writer(response)
+    writer.writerow([_("Government"), _("Name"), _("Email"), _("Answer"), _("Attended")])
+    for row in services.roster(meeting):
+        attended = "" if row["attended"] is None else (_("yes") if row["attended"] else _("no"))
+        writer.writerow(
+            [row["government"], row["member"].get_full_name(), row["member"].email, row["answer_label"], attended]
+        )
+    return response
