@@ -26,8 +26,11 @@ class DashboardFilter(django_filters.FilterSet):
     government = django_filters.ChoiceFilter(
         label=_("Government"), choices=[], method="filter_government", empty_label=_("All governments")
     )
-    pillar = django_filters.TypedChoiceFilter(
-        label=_("Pillar"), choices=Pillar.choices, coerce=int, method="keep", empty_label=_("All pillars")
+    pillar = django_filters.ChoiceFilter(
+        label=_("Pillar"),
+        choices=[(str(number), label) for number, label in Pillar.choices],
+        method="keep",
+        empty_label=_("All pillars"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ActivityProgress.Status.choices, method="keep", empty_label=_("Any status")
@@ -128,7 +131,7 @@ def build_dashboard(dashboard_filter, *, locale):
     data = dashboard_filter.form.cleaned_data if dashboard_filter.is_bound else {}
     year = data.get("year") or current_programme_year()
     government_code = data.get("government") or ""
-    pillar_wanted = data.get("pillar") or None
+    pillar_wanted = int(data["pillar"]) if data.get("pillar") else None
     status_wanted = data.get("status") or ""
 
     plans = live_plans(year=int(year), locale=locale, government_code=government_code)

@@ -200,7 +200,9 @@ def recent_updates(plan, *, activity_uuid=None, limit=HISTORY_SHOWN):
 def activity_with_progress(plan, activity_uuid):
     pillars = plan.structure()
     attach_progress(plan, pillars)
-    return next(activity for pillar in pillars for activity in pillar.activities() if activity.uuid == str(activity_uuid))
+    return next(
+        activity for pillar in pillars for activity in pillar.activities() if activity.uuid == str(activity_uuid)
+    )
 
 
 def render_activity_progress(*, plan, activity, viewer, request=None):

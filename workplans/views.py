@@ -50,8 +50,11 @@ def report_progress(request, plan_id):
         except ValidationError as error:
             return refuse(request, plan=plan, activity=activity, form=form, errors=error.messages)
     else:
-        errors = [f"{form[name].label}: {message}" if name in form.fields else message
-                  for name, field_errors in form.errors.items() for message in field_errors]
+        errors = [
+            f"{form[name].label}: {message}" if name in form.fields else message
+            for name, field_errors in form.errors.items()
+            for message in field_errors
+        ]
         return refuse(request, plan=plan, activity=activity, form=form, errors=errors)
 
     message = _("Progress recorded on “%(activity)s”.") % {"activity": activity.title}

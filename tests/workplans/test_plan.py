@@ -8,7 +8,9 @@ from workplans.models import WorkPlanPage
 
 @pytest.fixture
 def plan(focal_point_gt):
-    return make_plan("GT", author=focal_point_gt, pillars={1: [plan_objective(activities=2)], 3: [plan_objective("Contingencia")]})
+    return make_plan(
+        "GT", author=focal_point_gt, pillars={1: [plan_objective(activities=2)], 3: [plan_objective("Contingencia")]}
+    )
 
 
 def test_structure_reads_pillars_objectives_activities_indicators(plan):
