@@ -415,6 +415,9 @@ class ProgressStream(models.Model):
     class Meta:
         verbose_name = _("progress stream")
 
+    def __str__(self):
+        return f"{self.plan_key} #{self.last_sequence}"
+
     def allocate_sequence(self):
         """The next number of the plan's log; call inside the transaction that writes the update.
 
