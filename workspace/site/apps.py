@@ -9,3 +9,12 @@ class SiteConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+
+    def seed_demo(self):
+        """Demo members, best practices and their discussions; returns the demo sign-ins (called by `seed_demo`)."""
+        from .demo import seed_demo
+        from .demo_discussions import seed_discussions
+
+        sign_ins = seed_demo()
+        seed_discussions()
+        return sign_ins

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.models import Page
 
+from workspace.core.reference import GOVERNMENT_CODES
+
 from .models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -31,7 +33,6 @@ from .models import (
     TargetPopulation,
     search_words,
 )
-from .reference import GOVERNMENT_CODES
 
 PER_PAGE = 20
 MAX_QUERY_LENGTH = 200
