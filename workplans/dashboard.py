@@ -13,8 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from workspace.site.models import Pillar
-from workspace.site.reference import GOVERNMENTS
+from workspace.core.choices import Pillar
+from workspace.core.reference import GOVERNMENTS
 
 from .models import ActivityProgress, WorkPlanPage, current_programme_year
 

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from workspace.site.reference import GOVERNMENTS_BY_CODE
+from workspace.core.reference import GOVERNMENTS_BY_CODE
 
 from .services import attach_progress
 

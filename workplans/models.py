@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,9 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from workspace.site.models import GovernmentPage, IntroPage, Pillar
+from workspace.core.choices import Pillar
+from workspace.live.models import SequencedStream
+from workspace.site.models import GovernmentPage, IntroPage
 
 from .blocks import PillarPlanBlock
 
@@ -403,30 +405,16 @@ class WorkPlanIndexPage(IntroPage):
 # --- Progress: the plan's log (immutable) and each activity's current state --------------------
 
 
-class ProgressStream(models.Model):
-    """The sequence counter of a plan's progress log (one per plan, shared by its translations).
-
-    # replaced by workspace.live.models.SequencedStream on merge
-    """
+class ProgressStream(SequencedStream):
+    """The sequence counter of a plan's progress log (one per plan, shared by its translations)."""
 
     plan_key = models.UUIDField(_("plan"), unique=True)
-    last_sequence = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("progress stream")
 
     def __str__(self):
         return f"{self.plan_key} #{self.last_sequence}"
-
-    def allocate_sequence(self):
-        """The next number of the plan's log; call inside the transaction that writes the update.
-
-        The UPDATE holds the row lock until commit (PostgreSQL), SQLite writes one transaction at
-        a time: numbers are unique, gapless (a rollback returns the number) and committed in order.
-        """
-        ProgressStream.objects.filter(pk=self.pk).update(last_sequence=F("last_sequence") + 1)
-        self.last_sequence = ProgressStream.objects.values_list("last_sequence", flat=True).get(pk=self.pk)
-        return self.last_sequence
 
 
 class ActivityProgress(models.Model):

@@ -6,12 +6,9 @@ hears of an update that was rolled back and a failing channel layer never fails 
 (clients replay what they missed with `progress_events_after`).
 """
 
-import logging
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Window
@@ -21,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
+
+from workspace.live.groups import page_group
+from workspace.live.sender import send_on_commit
 
 from .access import can_report_progress, can_view_progress, may_edit_plan
 from .models import (
@@ -33,31 +33,12 @@ from .models import (
     resolve_best_practices,
 )
 
-logger = logging.getLogger(__name__)
-
 HISTORY_SHOWN = 5  # updates shown under each activity on the plan page (the rest: "earlier")
 EVENTS_PER_REPLAY = 100
 MAX_NOTE_LENGTH = 1000
 
 
 # --- Live push --------------------------------------------------------------------------------
-
-
-def _send_on_commit(group, message):
-    """Push `message` to `group` once the transaction commits; a failure is logged, never raised.
-
-    # replaced by workspace.live.send_on_commit on merge
-    """
-
-    def send():
-        try:
-            layer = get_channel_layer()
-            if layer is not None:
-                async_to_sync(layer.group_send)(group, message)
-        except Exception:
-            logger.exception("Push to %s failed; live clients will catch up from the database", group)
-
-    transaction.on_commit(send)
 
 
 def progress_stream_name(plan):
@@ -145,8 +126,8 @@ def record_progress(
     state.full_clean()
     state.save()
 
-    _send_on_commit(
-        f"page-{plan.pk}",
+    send_on_commit(
+        page_group(plan.translation_key),
         {"type": "stream.event", "stream": progress_stream_name(plan), "sequence": update.sequence},
     )
     return update
