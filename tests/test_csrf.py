@@ -44,9 +44,13 @@ SITE_POSTS = {
     "account_change_password": ("participant", {"oldpassword": "x", "password1": "y", "password2": "y"}),
     "account_email": ("participant", {"action_add": "", "email": "otra@example.org"}),
     "usersessions_list": ("participant", {}),
+    "workplans:progress": (
+        "focal point GT",
+        {"activity": matrix.MATRIX_ACTIVITY, "status": "in_progress", "percent_complete": "20"},
+    ),
 }
 # Site endpoints that change nothing on a GET by construction (POST only), checked below.
-SITE_NAMESPACES = ("discussions", "accounts")
+SITE_NAMESPACES = ("discussions", "accounts", "workplans")
 
 
 def signed_in(world, role, **options):
@@ -92,6 +96,7 @@ def test_every_site_post_endpoint_is_listed():
     """A new POST endpoint of discussions or accounts needs a row in SITE_POSTS (or is a GET view)."""
     get_views = {"discussions:comments", "discussions:events", "discussions:page_thread"}
     get_views |= {"discussions:mention_candidates", "notifications:list", "accounts:accept_invitation"}
+    get_views |= {"workplans:export_plan", "workplans:export_dashboard"}
     site = {pattern.key for pattern in all_patterns() if pattern.namespace in SITE_NAMESPACES}
     assert site - get_views <= set(SITE_POSTS), sorted(site - get_views - set(SITE_POSTS))
     assert set(SITE_POSTS) <= {pattern.key for pattern in all_patterns()}

@@ -6,12 +6,8 @@ class WorkplansConfig(AppConfig):
     name = "workplans"
     verbose_name = _("Work plans")
 
-    def setup_workspace(self):
-        """The section page in three languages, in the main navigation (called by `setup_workspace`)."""
-        from workspace.site.setup import ensure_section
+    def seed_demo(self):
+        """Demo work plans for the current programme year (called by `seed_demo`, after site's)."""
+        from .demo import seed_workplans
 
-        from .models import WorkPlanIndexPage
-
-        ensure_section(
-            WorkPlanIndexPage, "workplans", {"es": "Planes de trabajo", "en": "Work plans", "fr": "Plans de travail"}
-        )
+        seed_workplans()
