@@ -101,6 +101,83 @@ def make_meeting(
     return MeetingPage.objects.get(pk=meeting.pk)
 
 
+# --- Work plans ------------------------------------------------------------------------------
+
+
+def plan_objective(title="Fortalecer capacidades", *, activities=1, indicators=1, prefix="Actividad"):
+    """One objective's raw StreamField data, with `activities` activities of `indicators` indicators."""
+    import uuid
+
+    return {
+        "type": "objective",
+        "id": str(uuid.uuid4()),
+        "value": {
+            "title": title,
+            "description": "",
+            "activities": [
+                {
+                    "type": "item",
+                    "id": str(uuid.uuid4()),
+                    "value": {
+                        "title": f"{prefix} {number}",
+                        "description": "",
+                        "responsible_institutions": "Instituto Guatemalteco de Migración",
+                        "start_month": "2",
+                        "end_month": "11",
+                        "target_group": "Oficiales de migración",
+                        "budget_amount": "1500.00",
+                        "budget_currency": "USD",
+                        "indicators": [
+                            {
+                                "type": "item",
+                                "id": str(uuid.uuid4()),
+                                "value": {
+                                    "name": f"Indicador {number}.{index}",
+                                    "unit": "personas",
+                                    "baseline": "0",
+                                    "target": "100",
+                                    "means_of_verification": "Listas de asistencia",
+                                },
+                            }
+                            for index in range(1, indicators + 1)
+                        ],
+                        "best_practices": [],
+                        "predecessor": "",
+                    },
+                }
+                for number in range(1, activities + 1)
+            ],
+        },
+    }
+
+
+def make_plan(code="GT", *, author, year=2026, live=True, title=None, pillars=None, language="es"):
+    """A work plan under the government's page; `pillars` maps pillar number → list of objectives.
+
+    Published directly (not through the workflow) when `live`: workflow tests drive it themselves.
+    """
+    from workplans.models import PILLAR_FIELDS, WorkPlanPage
+
+    if pillars is None:
+        pillars = {1: [plan_objective()]}
+    plan = WorkPlanPage(
+        title=title or f"Plan de trabajo {year}",
+        slug=str(year),
+        year=year,
+        summary="Prioridades del año.",
+        owner=author,
+        live=False,
+        has_unpublished_changes=True,
+    )
+    for number, objectives in pillars.items():
+        setattr(plan, PILLAR_FIELDS[number], objectives)
+    government_page(code, language).add_child(instance=plan)
+    revision = plan.save_revision(user=author)
+    if live:
+        revision.publish()
+    return WorkPlanPage.objects.get(pk=plan.pk)
+
+
 _parts_pages = iter(range(1, 1_000_000))
 
 

@@ -46,9 +46,13 @@ SITE_POSTS = {
     "usersessions_list": ("participant", {}),
     "meetings:rsvp": ("focal point GT", {"answer": "attending"}),
     "meetings:subscription": ("focal point GT", {"action": "issue"}),
+    "workplans:progress": (
+        "focal point GT",
+        {"activity": matrix.MATRIX_ACTIVITY, "status": "in_progress", "percent_complete": "20"},
+    ),
 }
 # Site endpoints that change nothing on a GET by construction (POST only), checked below.
-SITE_NAMESPACES = ("discussions", "accounts", "meetings")
+SITE_NAMESPACES = ("discussions", "accounts", "meetings", "workplans")
 
 
 def signed_in(world, role, **options):
@@ -96,6 +100,7 @@ def test_every_site_post_endpoint_is_listed():
     get_views |= {"discussions:mention_candidates", "notifications:list", "accounts:accept_invitation"}
     # The roster's POST (attendance) is only accepted once the meeting has started: tests/meetings.
     get_views |= {"meetings:ics", "meetings:roster", "meetings:roster_csv", "meetings:feed"}
+    get_views |= {"workplans:export_plan", "workplans:export_dashboard"}
     site = {pattern.key for pattern in all_patterns() if pattern.namespace in SITE_NAMESPACES}
     assert site - get_views <= set(SITE_POSTS), sorted(site - get_views - set(SITE_POSTS))
     assert set(SITE_POSTS) <= {pattern.key for pattern in all_patterns()}

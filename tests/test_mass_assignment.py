@@ -362,3 +362,32 @@ def test_a_calendar_address_is_issued_to_the_sender_only(client_for, focal_point
     assert response.status_code == 200
     [row] = CalendarFeedToken.objects.all()
     assert row.member == focal_point_gt and row.token_hash != "0" * 64
+
+
+def test_a_progress_update_takes_only_its_own_fields(client_for, focal_point_gt, coordinator):
+    """Author, sequence, plan and timestamps come from the request, never from the form."""
+    from tests.factories import make_plan
+    from workplans.models import ProgressUpdate
+
+    plan = make_plan("GT", author=focal_point_gt)
+    activity = plan.activities()[0]
+    response = client_for(focal_point_gt).post(
+        f"/work-plans/{plan.pk}/progress/",
+        {
+            "activity": activity.uuid,
+            "status": "in_progress",
+            "percent_complete": "30",
+            "author": coordinator.pk,
+            "sequence": "99",
+            "plan_key": "00000000-0000-0000-0000-000000000000",
+            "created_at": "2001-01-01T00:00:00Z",
+            "previous_status": "done",
+        },
+    )
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get()
+    assert update.author == focal_point_gt
+    assert update.sequence == 1
+    assert update.plan_key == plan.translation_key
+    assert update.created_at.year != 2001
+    assert update.previous_status == ""

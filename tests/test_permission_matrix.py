@@ -161,7 +161,25 @@ def build_world():
             DRAFT: make_meeting(governments=("GT",), status="draft", title=DRAFT_TITLE),
         },
     }
+    extra["plan"] = matrix_plans(author)
     return World(members, practice, thread, comment, task_state, workflow_state, extra)
+
+
+MATRIX_ACTIVITY = "6f1c0d1e-0000-4000-8000-000000000001"
+
+
+def matrix_plans(author):
+    """A published and a draft Guatemalan work plan, whose first activity has a known id."""
+    from tests.factories import make_plan, plan_objective
+
+    plans = {}
+    for state, year, title in ((PUBLISHED, 2026, "Plan publicado de Guatemala"), (DRAFT, 2027, DRAFT_TITLE)):
+        objective = plan_objective()
+        objective["value"]["activities"][0]["id"] = MATRIX_ACTIVITY
+        plans[state] = make_plan(
+            "GT", author=author, year=year, title=title, live=state == PUBLISHED, pillars={1: [objective]}
+        )
+    return plans
 
 
 @pytest.fixture(scope="module")
@@ -618,6 +636,36 @@ RULES = [
         post={},
         post_expect=members(participant=NOT_FOUND, gt=REDIRECT, hn=NOT_FOUND, coordinator=NOT_FOUND),
         redirects_to="#discussion",
+    ),
+    # --- Work plans ---------------------------------------------------------------------------------
+    rule(
+        "progress on a work plan: POST only; the plan's government and coordinators, on an approved plan",
+        members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
+        names=["workplans:progress"],
+        fill=lambda world, state, key: {"plan_id": world.plan[state].pk},
+        objects=BOTH,
+        post={"activity": MATRIX_ACTIVITY, "status": "in_progress", "percent_complete": "10"},
+        post_expect=members(participant=NOT_FOUND, gt=(OK, NOT_FOUND), hn=NOT_FOUND, coordinator=(OK, NOT_FOUND)),
+    ),
+    rule(
+        "a work plan's export: the approved plan for every member, a draft for those who may edit it",
+        members(participant=(OK, NOT_FOUND), gt=OK, hn=(OK, NOT_FOUND), coordinator=OK),
+        names=["workplans:export_plan"],
+        fill=lambda world, state, key: {"plan_id": world.plan[state].pk, "file_format": "csv"},
+        objects=BOTH,
+    ),
+    rule(
+        "the dashboard's export (approved plans only): every member",
+        members(participant=OK, gt=OK, hn=OK, coordinator=OK),
+        names=["workplans:export_dashboard"],
+        fill=fixed(file_format="xlsx"),
+    ),
+    rule(
+        "start next year's plan (confirm page): who may add pages under the plan's government",
+        admin(gt=OK, hn=ADMIN_HOME, coordinator=OK),
+        names=["workplans_next_year"],
+        fill=lambda world, state, key: {"page_id": world.plan[state].pk},
+        objects=BOTH,
     ),
     # --- Wagtail admin: pages -----------------------------------------------------------------------
     rule(

@@ -15,3 +15,9 @@ class WorkplansConfig(AppConfig):
         ensure_section(
             WorkPlanIndexPage, "workplans", {"es": "Planes de trabajo", "en": "Work plans", "fr": "Plans de travail"}
         )
+
+    def seed_demo(self):
+        """Demo work plans for the current programme year (called by `seed_demo`, after site's)."""
+        from .demo import seed_workplans
+
+        seed_workplans()

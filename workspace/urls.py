@@ -38,6 +38,7 @@ urlpatterns = [
     path("i18n/setlang/", site_views.switch_language, name="set_language"),
     path("discussions/", include("workspace.discussions.urls")),
     path("meetings/", include("meetings.urls")),
+    path("work-plans/", include("workplans.urls")),
     path("notifications/", include("workspace.notifications.urls")),
 ]
 

@@ -144,7 +144,7 @@ class GovernmentPage(Page):
         FieldPanel("official_language"),
     ]
     parent_page_types = ["site.GovernmentIndexPage"]
-    subpage_types = ["site.BestPracticePage"]
+    subpage_types = ["site.BestPracticePage", "workplans.WorkPlanPage"]
 
     class Meta:
         verbose_name = _("government")

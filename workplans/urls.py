@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workplans"
+
+urlpatterns = [
+    path("<int:plan_id>/progress/", views.report_progress, name="progress"),
+    path("<int:plan_id>/export.<str:file_format>", views.export_plan, name="export_plan"),
+    path("dashboard/export.<str:file_format>", views.export_dashboard, name="export_dashboard"),
+]
