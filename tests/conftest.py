@@ -1,4 +1,5 @@
 import pytest
+from django.apps import apps
 
 from tests.factories import make_member
 
@@ -10,6 +11,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         setup_workspace()
+        # Each app's own setup step (issue 12: translation permission); main calls these itself.
+        apps.get_app_config("site").setup_workspace()
 
 
 @pytest.fixture

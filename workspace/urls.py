@@ -49,6 +49,8 @@ urlpatterns += i18n_patterns(
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="wagtailcore_login_redirect",
     ),
+    # A page not translated yet, read in its source language under the reader's interface.
+    path("source/<int:page_id>/", site_views.source_page, name="source_page"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -9,3 +9,8 @@ class SiteConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+
+    def setup_workspace(self):
+        from .translation import setup_translation
+
+        setup_translation()

@@ -1,0 +1,47 @@
+"""Translating pages in the admin (wagtail-localize) and reading a page not translated yet.
+
+`setup_translation` is part of setting up the workspace (idempotent): the members who edit a
+government's pages may also translate them, and the default site answers at the address the
+emails link to.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Site
+
+from workspace.accounts.models import COORDINATORS_GROUP, focal_points_group_name
+
+from .reference import GOVERNMENT_CODES
+
+TRANSLATE_PERMISSION = ("wagtail_localize", "submit_translation")
+
+
+@transaction.atomic
+def setup_translation():
+    """Coordinators and focal points may start translations; the site's address follows the base URL."""
+    permission = Permission.objects.get(
+        content_type__app_label=TRANSLATE_PERMISSION[0], codename=TRANSLATE_PERMISSION[1]
+    )
+    names = [COORDINATORS_GROUP] + [focal_points_group_name(code) for code in GOVERNMENT_CODES]
+    for group in Group.objects.filter(name__in=names):
+        group.permissions.add(permission)
+    align_site_with_base_url()
+
+
+def align_site_with_base_url():
+    """Give the default Wagtail site the host and port of WAGTAILADMIN_BASE_URL.
+
+    Wagtail builds a page's full URL (emails, workflow notices) from its Site; with the
+    "localhost:80" of a first setup, links would miss the port that `make run` serves.
+    """
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    if not address.hostname:
+        return
+    port = address.port or (443 if address.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port) != (address.hostname, port):
+        site.hostname, site.port = address.hostname, port
+        site.save(update_fields=["hostname", "port"])
