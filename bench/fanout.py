@@ -2,8 +2,9 @@
 
 For each channel layer (in-memory: one uvicorn process; Redis: two uvicorn processes, clients
 spread over both) it starts the real ASGI application (bench/relay_asgi.py: the workspace plus a
-bare relay route), connects N members to a practice page's thread and, in the same servers, N
-clients to the bare relay consumer (group join + relay, no auth, no database): the yardstick.
+bare relay route), connects N members to a practice page's one socket (subscribed to its
+discussion stream) and, in the same servers, N clients to the bare relay consumer (group join +
+relay, no auth, no database): the yardstick.
 Each round times, from just before the POST of a comment (CSRF token, `Accept: application/json`,
 as the browser sends it) to each client's receipt of the `event` with that sequence; then, from
 just before a publisher client's frame to the relay, to each relay client's receipt. It prints
@@ -261,8 +262,8 @@ class Servers:
 class Listener:
     """One websocket client: remembers when it first received each sequence."""
 
-    def __init__(self, url, origin, cookie=None):
-        self.url, self.origin, self.cookie = url, origin, cookie
+    def __init__(self, url, origin, cookie=None, streams=None):
+        self.url, self.origin, self.cookie, self.streams = url, origin, cookie, streams
         self.received = {}
         self.task = None
 
@@ -274,6 +275,13 @@ class Listener:
         if wait_for_hello:
             hello = json.loads(await asyncio.wait_for(self.socket.recv(), 60))
             assert hello["type"] == "hello", hello
+        if self.streams:
+            # The page socket: subscribe to the discussion's stream from now on (docs/realtime.md).
+            await self.socket.send(json.dumps({"type": "subscribe", "streams": self.streams}))
+            while True:
+                message = json.loads(await asyncio.wait_for(self.socket.recv(), 60))
+                if message["type"] == "subscribed":
+                    break
         self.task = asyncio.create_task(self.listen(clock))
 
     async def listen(self, clock):
@@ -399,10 +407,10 @@ class Poster:
 async def run_layer(layer, ports, pids, seed, options, rows):
     """Appends rows (N, kind, latencies in seconds, lost, firsts) for one layer, its servers running."""
     clock = Clock()
-    thread_id = seed["thread_id"]
+    page_id = seed["page_id"]
     hosts = [f"127.0.0.1:{ports[i % len(ports)]}" for i in range(len(seed["listeners"]))]
     workspace = [
-        Listener(f"ws://{host}/ws/threads/{thread_id}/", f"http://{host}", key)
+        Listener(f"ws://{host}/ws/pages/{page_id}/", f"http://{host}", key, streams={"discussion:": None})
         for host, key in zip(hosts, seed["listeners"], strict=True)
     ]
     relay = [Listener(f"ws://{host}/ws/bench-relay/", f"http://{host}") for host in hosts]

@@ -1,5 +1,4 @@
 import pytest
-from django.apps import apps
 
 from tests.factories import make_member
 
@@ -11,8 +10,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         setup_workspace()
-        # Each app's own setup step (issue 12: translation permission); main calls these itself.
-        apps.get_app_config("site").setup_workspace()
 
 
 @pytest.fixture
@@ -52,12 +49,22 @@ def fresh_channel_layers():
     used the layer, and each test drives the consumers from an event loop of its own."""
     from channels.layers import channel_layers
 
-    from workspace.discussions import consumers
+    from workspace.live import streams
 
     channel_layers.backends.clear()
-    # Batches shared by the sockets of a process live a second; a test's rolled-back thread ids
-    # come back in the next test.
-    consumers._shared_batches.clear()
+    # Reads shared by the sockets of a process live a second; a test's rolled-back rows come
+    # back in the next test.
+    streams.clear_shared_reads()
     yield
     channel_layers.backends.clear()
-    consumers._shared_batches.clear()
+    streams.clear_shared_reads()
+
+
+@pytest.fixture
+def captured_pushes():
+    """Every push the services send (group, message), recorded as Zulip's capture_send_event_calls does;
+    on-commit pushes appear when the commit runs (`committed(...)` in the discussion helpers)."""
+    from workspace.live.testing import capture_pushes
+
+    with capture_pushes() as captured:
+        yield captured

@@ -50,3 +50,23 @@ def current_totp_code(member):
 
 def government_page(code, language="es"):
     return GovernmentPage.objects.get(code=code, locale__language_code=language)
+
+
+_parts_pages = iter(range(1, 1_000_000))
+
+
+def parts_page(code="GT", *, model=None, live=True, translate_to=()):
+    """A published page with declared discussable parts (tests/testapp) under a government, with
+    optional translations (each a published page of the same translation key)."""
+    from wagtail.models import Locale
+
+    from tests.testapp.models import PartsPage
+
+    model = model or PartsPage
+    number = next(_parts_pages)
+    page = government_page(code).add_child(instance=model(title=f"Parts {number}", slug=f"parts-{number}", live=live))
+    for language in translate_to:
+        translation = page.copy_for_translation(Locale.objects.get(language_code=language))
+        translation.live = live
+        translation.save_revision().publish() if live else translation.save_revision()
+    return page

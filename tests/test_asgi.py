@@ -47,8 +47,11 @@ async def test_a_member_on_the_sites_origin_is_accepted(member):
     await communicator.disconnect()
 
 
-async def test_an_anonymous_socket_is_closed():
+async def test_an_anonymous_socket_is_accepted_then_closed_with_4401():
+    # Accepted first, so the browser reads the code instead of a bare 1006.
     communicator = WebsocketCommunicator(application, "/ws/me/", headers=[(b"origin", b"http://127.0.0.1:8000")])
-    connected, code = await communicator.connect()
-    assert not connected
-    assert code == 4401
+    connected, _ = await communicator.connect()
+    assert connected
+    output = await communicator.receive_output()
+    assert output == {"type": "websocket.close", "code": 4401}
+    await communicator.disconnect()

@@ -32,10 +32,10 @@ SITE_POSTS = {
     "discussions:unlock": ("coordinator", {"reason": ""}),
     "discussions:follow": ("participant", {}),
     "discussions:unfollow": ("participant", {}),
-    "discussions:notifications_read_all": ("focal point GT", {}),
-    "discussions:notification_preferences": ("focal point GT", {"email_mentions": "", "daily_digest": ""}),
-    "discussions:notification_open": ("focal point GT", {}),
-    "discussions:notification_read": ("focal point GT", {}),
+    "notifications:read_all": ("focal point GT", {}),
+    "notifications:preferences": ("focal point GT", {"email_mentions": "", "daily_digest": ""}),
+    "notifications:open": ("focal point GT", {}),
+    "notifications:read": ("focal point GT", {}),
     "accounts:invitations": ("coordinator", {"email": "nueva@example.org", "role": "participant", "language": "es"}),
     "accounts:resend_invitation": ("coordinator", {}),
     "accounts:revoke_invitation": ("coordinator", {}),
@@ -91,7 +91,7 @@ def site_post_patterns():
 def test_every_site_post_endpoint_is_listed():
     """A new POST endpoint of discussions or accounts needs a row in SITE_POSTS (or is a GET view)."""
     get_views = {"discussions:comments", "discussions:events", "discussions:page_thread"}
-    get_views |= {"discussions:mention_candidates", "discussions:notifications", "accounts:accept_invitation"}
+    get_views |= {"discussions:mention_candidates", "notifications:list", "accounts:accept_invitation"}
     site = {pattern.key for pattern in all_patterns() if pattern.namespace in SITE_NAMESPACES}
     assert site - get_views <= set(SITE_POSTS), sorted(site - get_views - set(SITE_POSTS))
     assert set(SITE_POSTS) <= {pattern.key for pattern in all_patterns()}

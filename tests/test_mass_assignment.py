@@ -19,8 +19,9 @@ from tests.factories import PASSWORD, government_page
 from tests.site.test_practice_permissions import practice_form
 from tests.site.test_practice_support import make_practice
 from workspace.accounts.models import Invitation
-from workspace.discussions.models import Comment, Flag, NotificationPreferences, Thread
+from workspace.discussions.models import Comment, Flag, Thread
 from workspace.discussions.services import post_comment
+from workspace.notifications.models import NotificationPreferences
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +144,7 @@ def test_locking_cannot_move_or_rename_the_thread(client_for, coordinator, parti
 
 def test_notification_preferences_are_the_senders_own(client_for, participant, focal_point_gt):
     data = {"email_mentions": "on", "daily_digest": "", **escalation(focal_point_gt)}
-    response = client_for(participant).post("/discussions/notifications/preferences/", data)
+    response = client_for(participant).post("/notifications/preferences/", data)
     assert response.status_code == 302
     preferences = NotificationPreferences.objects.get(member=participant)
     assert preferences.email_mentions and not preferences.daily_digest

@@ -92,8 +92,9 @@ def build_world():
     from tests.site.test_practice_support import make_practice
     from workspace.accounts.models import FocalPointDesignation
     from workspace.accounts.services import designate_focal_point, invite_member
-    from workspace.discussions.models import Notification, Thread
+    from workspace.discussions.models import Thread
     from workspace.discussions.services import post_comment
+    from workspace.notifications.models import Notification
     from workspace.site.demo import submit_for_review
     from workspace.site.models import BestPracticeAttachment, TargetPopulation
 
@@ -136,7 +137,7 @@ def build_world():
     invitation = invite_member(
         email="invitada@example.org", role="participant", language="es", invited_by=members["coordinator"]
     )
-    notification = Notification.objects.create(recipient=author, kind="mention", thread=thread[DRAFT])
+    notification = Notification.objects.create(recipient=author, kind="discussions.mention", page=thread[DRAFT].page)
     extra = {
         "documents": documents,
         "document": documents[DRAFT],
@@ -554,17 +555,17 @@ RULES = [
     rule(
         "the member's notification centre",
         members(participant=OK, gt=OK, hn=OK, coordinator=OK),
-        names=["discussions:notifications"],
+        names=["notifications:list"],
     ),
     rule(
         "the member's notification actions: POST only",
         members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
-        names=["discussions:notifications_read_all", "discussions:notification_preferences"],
+        names=["notifications:read_all", "notifications:preferences"],
     ),
     rule(
         "marking one notification read (a Guatemalan focal point's): another member's is 404",
         members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
-        names=["discussions:notification_read"],
+        names=["notifications:read"],
         fill=member_objects,
         post={},
         post_expect=members(participant=NOT_FOUND, gt=OK, hn=NOT_FOUND, coordinator=NOT_FOUND),
@@ -572,7 +573,7 @@ RULES = [
     rule(
         "opening one notification (a Guatemalan focal point's): to its comment; another member's is 404",
         members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
-        names=["discussions:notification_open"],
+        names=["notifications:open"],
         fill=member_objects,
         post={},
         post_expect=members(participant=NOT_FOUND, gt=REDIRECT, hn=NOT_FOUND, coordinator=NOT_FOUND),
@@ -1188,12 +1189,12 @@ WS_RULES = [
         path=lambda world, state: "/ws/me/",
     ),
     SocketRule(
-        "a thread's events: like the thread's HTTP reads; a draft's thread is 4403 to strangers",
-        frozenset({"ws/threads/<int:thread_id>/"}),
+        "a page's one socket (its discussions and other streams): like the page; a draft is 4403 to strangers",
+        frozenset({"ws/pages/<int:page_id>/"}),
         members(participant=(ACCEPTED, 4403), gt=ACCEPTED, hn=(ACCEPTED, 4403), coordinator=ACCEPTED)
         | {"anonymous": 4401},
         objects=BOTH,
-        path=lambda world, state: f"/ws/threads/{world.thread[state].pk}/",
+        path=lambda world, state: f"/ws/pages/{world.practice[state].pk}/",
     ),
 ]
 
@@ -1234,8 +1235,12 @@ def socket_outcome(path, cookie):
         headers = [WS_ORIGIN] + ([(b"cookie", cookie)] if cookie else [])
         communicator = WebsocketCommunicator(application, path, headers=headers)
         connected, code = await communicator.connect(timeout=3)
+        if connected:
+            # A refusal is accepted and then closed with its code (so the browser can read it).
+            output = await communicator.receive_output(timeout=3)
+            code = output["code"] if output["type"] == "websocket.close" else None
         await communicator.disconnect()
-        return ACCEPTED if connected else code
+        return ACCEPTED if code is None else code
 
     return async_to_sync(scenario)()
 

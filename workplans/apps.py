@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class WorkplansConfig(AppConfig):
     name = "workplans"
     verbose_name = _("Work plans")
+
+    def setup_workspace(self):
+        """The section page in three languages, in the main navigation (called by `setup_workspace`)."""
+        from workspace.site.setup import ensure_section
+
+        from .models import WorkPlanIndexPage
+
+        ensure_section(
+            WorkPlanIndexPage, "workplans", {"es": "Planes de trabajo", "en": "Work plans", "fr": "Plans de travail"}
+        )

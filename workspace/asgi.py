@@ -14,7 +14,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator  # noqa: E402
 
-from workspace.accounts.security import websocket_denied  # noqa: E402
+from workspace.core.security import websocket_denied  # noqa: E402
 from workspace.routing import websocket_urlpatterns  # noqa: E402
 
 

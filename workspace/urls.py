@@ -34,6 +34,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", site_views.switch_language, name="set_language"),
     path("discussions/", include("workspace.discussions.urls")),
+    path("notifications/", include("workspace.notifications.urls")),
 ]
 
 if settings.DEBUG:

@@ -8,7 +8,6 @@ import asyncio
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
@@ -17,11 +16,10 @@ from django.test import Client
 from django.utils import translation
 from wagtail.models import ModelLogEntry
 
-from tests.discussions.conftest import make_thread
-from tests.discussions.helpers import ORIGIN, committed, communicator, session_cookie_for
+from tests.discussions.helpers import committed, page_socket, session_cookie_for
 from tests.factories import PASSWORD, government_page, make_member
+from tests.live.helpers import bell_socket, open_page, open_stream
 from workspace.accounts import services
-from workspace.asgi import application
 
 pytestmark = pytest.mark.django_db
 
@@ -133,24 +131,25 @@ async def close_code_within(comm, seconds):
 
 
 @pytest.mark.usefixtures("sockets_in_test_transaction")
-def test_open_thread_and_member_sockets_close_with_4401_right_after_the_commit(live_thread, participant, coordinator):
+def test_open_page_and_bell_sockets_close_with_4401_right_after_the_commit(live_page, participant, coordinator):
     cookie = session_cookie_for(participant)
     bystander_cookie = session_cookie_for(coordinator)
 
     async def scenario():
-        thread_socket = communicator(live_thread.pk, cookie)
-        member_socket = WebsocketCommunicator(application, "/ws/me/", headers=[ORIGIN, (b"cookie", cookie)])
-        bystander = communicator(live_thread.pk, bystander_cookie)
-        for comm in (thread_socket, member_socket, bystander):
-            connected, code = await comm.connect()
-            assert connected, code
+        thread_socket = page_socket(live_page.pk, cookie)
+        member_socket = bell_socket(cookie)
+        bystander = page_socket(live_page.pk, bystander_cookie)
+        await open_stream(thread_socket, "discussion:")
+        await open_stream(bystander, "discussion:")
+        connected, code = await member_socket.connect()
+        assert connected, code
         deactivate = sync_to_async(committed)
         started = asyncio.get_running_loop().time()
         await deactivate(services.deactivate_member, member=participant, by=coordinator, reason="Left")
         assert await close_code_within(thread_socket, 1) == 4401
         assert await close_code_within(member_socket, 1) == 4401
         assert asyncio.get_running_loop().time() - started < 1
-        # Another member's socket on the same thread stays open.
+        # Another member's socket on the same page stays open.
         assert not await closes_soon(bystander)
         for comm in (thread_socket, member_socket, bystander):
             await comm.disconnect()
@@ -168,16 +167,16 @@ async def closes_soon(comm, seconds=0.3):
 
 
 @pytest.mark.usefixtures("sockets_in_test_transaction")
-def test_notifications_to_the_member_do_not_disturb_their_thread_socket(live_thread, participant):
+def test_notifications_to_the_member_do_not_disturb_their_page_socket(live_page, participant):
     cookie = session_cookie_for(participant)
 
     async def scenario():
-        from workspace.discussions.services import broadcast
+        from workspace.live.groups import member_group
+        from workspace.live.sender import send_now
 
-        thread_socket = communicator(live_thread.pk, cookie)
-        connected, _ = await thread_socket.connect()
-        assert connected
-        await sync_to_async(broadcast)(f"member-{participant.pk}", {"type": "member.notifications"})
+        thread_socket = page_socket(live_page.pk, cookie)
+        await open_page(thread_socket)
+        await sync_to_async(send_now)(member_group(participant.pk), {"type": "member.notifications"})
         assert not await closes_soon(thread_socket)
         await thread_socket.disconnect()
 
@@ -305,12 +304,9 @@ def test_non_coordinators_cannot_deactivate(client_for, role, coordinator):
 async def test_with_a_real_commit_the_admin_action_closes_the_members_sockets(workspace):
     member = await sync_to_async(make_member)("participant")
     coordinator = await sync_to_async(make_member)("coordinator")
-    thread = await sync_to_async(make_thread)(await sync_to_async(government_page)("GT"))
+    page = await sync_to_async(government_page)("GT")
     cookie = await sync_to_async(session_cookie_for)(member)
-    sockets = [
-        communicator(thread.pk, cookie),
-        WebsocketCommunicator(application, "/ws/me/", headers=[ORIGIN, (b"cookie", cookie)]),
-    ]
+    sockets = [page_socket(page.pk, cookie), bell_socket(cookie)]
     for comm in sockets:
         connected, code = await comm.connect()
         assert connected, code

@@ -24,7 +24,7 @@ def test_a_throttled_sign_in_is_logged(client, participant, caplog):
 
 
 def test_cr_and_lf_in_a_path_cannot_forge_a_log_line(caplog, rf):
-    from workspace.accounts.security import security_event
+    from workspace.core.security import security_event
 
     request = rf.get("/es/x\r\nINFO forged event")
     security_event("probe", request=request, token="secret-token")

@@ -10,8 +10,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from wagtail.models import ModelLogEntry
 
-from tests.discussions.conftest import make_thread
-from tests.discussions.helpers import ORIGIN
+from tests.discussions.helpers import ORIGIN, refusal_code
 from tests.factories import PASSWORD, government_page
 from tests.test_settings import PRODUCTION_ENV, manage
 from workspace.accounts import services
@@ -60,17 +59,17 @@ def test_after_signing_out_the_old_cookie_opens_no_socket(participant):
     client = Client()
     client.post("/accounts/login/", {"login": participant.email, "password": PASSWORD})
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
-    thread = make_thread(government_page("GT"))
+    page = government_page("GT")
     client.post("/accounts/logout/")
 
     async def closes_with(path):
         comm = WebsocketCommunicator(application, path, headers=[ORIGIN, (b"cookie", cookie)])
-        connected, code = await comm.connect()
+        code = await refusal_code(comm)
         await comm.disconnect()
-        return connected, code
+        return code
 
-    assert async_to_sync(closes_with)(f"/ws/threads/{thread.pk}/") == (False, 4401)
-    assert async_to_sync(closes_with)("/ws/me/") == (False, 4401)
+    assert async_to_sync(closes_with)(f"/ws/pages/{page.pk}/") == 4401
+    assert async_to_sync(closes_with)("/ws/me/") == 4401
 
 
 def test_coordinators_browse_the_audit_log_filtered_and_focal_points_do_not_see_member_actions(

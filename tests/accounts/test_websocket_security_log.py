@@ -1,4 +1,5 @@
-"""Every refused websocket is one JSON line in the security log: event, user, path, close code; no secrets."""
+"""Every refused websocket (accepted, then closed with its code) is one JSON line in the security log:
+event, user, path, close code; no secrets."""
 
 import json
 
@@ -6,8 +7,8 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 
-from tests.discussions.conftest import make_draft_page, make_thread
-from tests.discussions.helpers import ORIGIN, communicator, session_cookie_for
+from tests.discussions.conftest import make_draft_page
+from tests.discussions.helpers import ORIGIN, page_socket, refusal_code, session_cookie_for
 from workspace.asgi import application
 
 pytestmark = pytest.mark.usefixtures("sockets_in_test_transaction")
@@ -28,6 +29,17 @@ def connect(comm):
     return async_to_sync(scenario)()
 
 
+def refused(comm):
+    """The close code of a socket accepted then closed (None when it stays open)."""
+
+    async def scenario():
+        code = await refusal_code(comm)
+        await comm.disconnect()
+        return code
+
+    return async_to_sync(scenario)()
+
+
 def assert_no_secrets(caplog, cookie):
     session_key = cookie.decode().split("=", 1)[1]
     assert session_key not in caplog.text
@@ -35,41 +47,42 @@ def assert_no_secrets(caplog, cookie):
 
 
 def test_an_anonymous_member_socket_is_logged_with_4401(caplog):
-    assert connect(WebsocketCommunicator(application, "/ws/me/", headers=[ORIGIN])) == (False, 4401)
+    assert refused(WebsocketCommunicator(application, "/ws/me/", headers=[ORIGIN])) == 4401
     [event] = denied_events(caplog)
     assert event["close_code"] == 4401
     assert event["path"] == "/ws/me/"
     assert "user_id" not in event
 
 
-def test_a_stranger_on_a_draft_thread_is_logged_with_4403_and_their_id(caplog, focal_point_hn):
-    thread = make_thread(make_draft_page("GT"))
+def test_a_stranger_on_a_draft_page_is_logged_with_4403_and_their_id(caplog, focal_point_hn):
+    page = make_draft_page("GT")
     cookie = session_cookie_for(focal_point_hn)
-    assert connect(communicator(thread.pk, cookie)) == (False, 4403)
+    assert refused(page_socket(page.pk, cookie)) == 4403
     [event] = denied_events(caplog)
     assert event["close_code"] == 4403
     assert event["user_id"] == focal_point_hn.pk
-    assert event["path"] == f"/ws/threads/{thread.pk}/"
+    assert event["path"] == f"/ws/pages/{page.pk}/"
     assert_no_secrets(caplog, cookie)
 
 
-def test_a_missing_thread_is_logged_with_4404(caplog, participant):
+def test_a_missing_page_is_logged_with_4404(caplog, participant):
     cookie = session_cookie_for(participant)
-    assert connect(communicator(999999, cookie)) == (False, 4404)
+    assert refused(page_socket(999999, cookie)) == 4404
     [event] = denied_events(caplog)
     assert event["close_code"] == 4404 and event["user_id"] == participant.pk
     assert_no_secrets(caplog, cookie)
 
 
-def test_too_many_sockets_is_logged_with_4429(caplog, participant, live_thread, settings):
-    settings.DISCUSSIONS_WS_MAX_SOCKETS_PER_MEMBER = 1
+def test_too_many_sockets_is_logged_with_4429(caplog, participant, live_page, settings):
+    settings.LIVE_WS_MAX_SOCKETS_PER_MEMBER = 1
     cookie = session_cookie_for(participant)
 
     async def scenario():
-        first = communicator(live_thread.pk, cookie)
-        assert (await first.connect())[0]
-        second = communicator(live_thread.pk, cookie)
-        assert await second.connect() == (False, 4429)
+        first = page_socket(live_page.pk, cookie)
+        assert await refusal_code(first) is None
+        second = page_socket(live_page.pk, cookie)
+        assert await refusal_code(second) == 4429
+        await second.disconnect()
         await first.disconnect()
 
     async_to_sync(scenario)()
@@ -77,26 +90,25 @@ def test_too_many_sockets_is_logged_with_4429(caplog, participant, live_thread, 
     assert event["close_code"] == 4429 and event["user_id"] == participant.pk
 
 
-def test_an_accepted_socket_logs_nothing(caplog, participant, live_thread):
-    connected, _ = connect(communicator(live_thread.pk, session_cookie_for(participant)))
-    assert connected
+def test_an_accepted_socket_logs_nothing(caplog, participant, live_page):
+    assert refused(page_socket(live_page.pk, session_cookie_for(participant))) is None
     assert denied_events(caplog) == []
 
 
-def test_a_foreign_origin_is_refused_as_before_and_logged(caplog, participant, live_thread):
+def test_a_foreign_origin_is_refused_at_the_handshake_and_logged(caplog, participant, live_page):
     cookie = session_cookie_for(participant)
-    comm = communicator(live_thread.pk, cookie, origin=(b"origin", b"https://evil.example.com"))
+    comm = page_socket(live_page.pk, cookie, origin=(b"origin", b"https://evil.example.com"))
     connected, _ = connect(comm)
     assert not connected
     [event] = denied_events(caplog)
     assert event["reason"] == "origin"
     assert event["origin"] == "https://evil.example.com"
-    assert event["path"] == f"/ws/threads/{live_thread.pk}/"
+    assert event["path"] == f"/ws/pages/{live_page.pk}/"
     assert_no_secrets(caplog, cookie)
 
 
-def test_a_missing_origin_is_logged(caplog, participant, live_thread):
-    connected, _ = connect(communicator(live_thread.pk, session_cookie_for(participant), origin=None))
+def test_a_missing_origin_is_logged(caplog, participant, live_page):
+    connected, _ = connect(page_socket(live_page.pk, session_cookie_for(participant), origin=None))
     assert not connected
     [event] = denied_events(caplog)
     assert event["reason"] == "origin" and event["origin"] == ""

@@ -68,14 +68,36 @@ def session_cookie_for(user):
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
 
 
-def communicator(thread_id, cookie=None, *, after=None, origin=ORIGIN, query=None):
-    path = f"/ws/threads/{thread_id}/"
-    if query is not None:
-        path += f"?{query}"
-    elif after is not None:
-        path += f"?after={after}"
+def page_socket(page_id, cookie=None, *, origin=ORIGIN):
+    """A websocket to a page's one socket (`/ws/pages/<id>/`)."""
     headers = [header for header in (origin, (b"cookie", cookie) if cookie else None) if header]
-    return WebsocketCommunicator(application, path, headers=headers)
+    return WebsocketCommunicator(application, f"/ws/pages/{page_id}/", headers=headers)
+
+
+async def refusal_code(comm, timeout=2):
+    """Connect and return the close code of a refused socket (accepted, then closed), or None if it stays open."""
+    connected, code = await comm.connect(timeout=timeout)
+    if not connected:
+        return code
+    while True:
+        output = await comm.receive_output(timeout=timeout)
+        if output["type"] == "websocket.close":
+            return output["code"]
+        if output["type"] == "websocket.send":
+            return None
+
+
+async def open_stream(comm, stream, after=None, timeout=2):
+    """Connect (hello), subscribe to one stream with a cursor, return the `subscribed` message."""
+    connected, code = await comm.connect(timeout=timeout)
+    assert connected, code
+    hello = await comm.receive_json_from(timeout=timeout)
+    assert hello["type"] == "hello", hello
+    await comm.send_json_to({"type": "subscribe", "streams": {stream: after}})
+    while True:
+        message = await comm.receive_json_from(timeout=timeout)
+        if message["type"] in ("subscribed", "refused"):
+            return message
 
 
 def committed(function, /, **kwargs):

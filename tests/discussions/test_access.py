@@ -10,6 +10,7 @@ from tests.discussions.helpers import final_status
 from tests.factories import government_page, make_member
 from workspace.discussions import urls as discussion_urls
 from workspace.discussions.access import can_post_in_thread, can_view_thread
+from workspace.notifications import urls as notification_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -115,27 +116,29 @@ URL_RULES = {
 
 # The member's own notification centre: another member's notification is a 404, the rest is theirs only.
 MEMBER_URL_RULES = {
-    "notifications": ("get", lambda notification: []),
-    "notifications_read_all": ("post", lambda notification: []),
-    "notification_preferences": ("post", lambda notification: []),
-    "notification_open": ("post", lambda notification: [notification.pk]),
-    "notification_read": ("post", lambda notification: [notification.pk]),
+    "list": ("get", lambda notification: []),
+    "read_all": ("post", lambda notification: []),
+    "preferences": ("post", lambda notification: []),
+    "open": ("post", lambda notification: [notification.pk]),
+    "read": ("post", lambda notification: [notification.pk]),
 }
 
 
 def test_every_discussion_url_has_an_access_rule():
     names = {pattern.name for pattern in discussion_urls.urlpatterns if isinstance(pattern, URLPattern)}
-    assert names == set(URL_RULES) | set(MEMBER_URL_RULES), "a new discussion URL needs a row in URL_RULES"
+    assert names == set(URL_RULES), "a new discussion URL needs a row in URL_RULES"
+    notification_names = {pattern.name for pattern in notification_urls.urlpatterns if isinstance(pattern, URLPattern)}
+    assert notification_names == set(MEMBER_URL_RULES), "a new notification URL needs a row in MEMBER_URL_RULES"
 
 
 @pytest.mark.parametrize("name", MEMBER_URL_RULES)
 def test_notification_urls_touch_only_the_members_own_notifications(client, name, participant, focal_point_gt):
-    from workspace.discussions.models import Notification, NotificationPreferences
+    from workspace.notifications.models import Notification, NotificationPreferences
 
     thread = make_thread(make_draft_page("GT"))
-    notification = Notification.objects.create(recipient=focal_point_gt, kind="mention", thread=thread)
+    notification = Notification.objects.create(recipient=focal_point_gt, kind="discussions.mention", page=thread.page)
     method, args = MEMBER_URL_RULES[name]
-    url = reverse(f"discussions:{name}", args=args(notification))
+    url = reverse(f"notifications:{name}", args=args(notification))
 
     assert getattr(client, method)(url).status_code == 302  # anonymous: sign in first
     client.force_login(participant)

@@ -1,8 +1,8 @@
 """Demo discussions: comments in both languages, a flagged one for the queue, and idempotent."""
 
 from tests.factories import make_member
-from workspace.discussions.demo import FLAGGED_TEXT, seed_discussions
 from workspace.discussions.models import Comment, Flag, Thread
+from workspace.site.demo_discussions import FLAGGED_TEXT, seed_discussions
 
 
 def test_seed_discussions_is_idempotent_and_fills_the_moderation_queue(db):

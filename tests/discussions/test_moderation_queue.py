@@ -9,8 +9,8 @@ from wagtail.models import ModelLogEntry
 
 from tests.factories import government_page, make_member
 from workspace.accounts.models import COORDINATORS_GROUP
-from workspace.discussions.models import Notification
 from workspace.discussions.services import HIDE_ACTION, RESTORE_ACTION, flag_comment, hide_comment, post_comment
+from workspace.notifications.models import Notification
 
 from .conftest import make_thread
 
@@ -100,7 +100,7 @@ def test_hide_and_restore_from_the_queue_use_the_services(client_for, coordinato
     assert flagged.hidden and flagged.hidden_reason == "Advertising" and flagged.hidden_by == coordinator
     assert ModelLogEntry.objects.filter(action=HIDE_ACTION, object_id=str(flagged.pk)).exists()
     assert flagged.events.filter(kind="hidden").exists()  # broadcast to live clients like any hide
-    assert Notification.objects.filter(recipient=participant, kind="moderation", comment=flagged).exists()
+    assert Notification.objects.filter(recipient=participant, kind="discussions.moderation").about(flagged).exists()
 
     response = client.post(reverse("discussion_moderation:restore", args=[flagged.pk]), {"reason": "Appeal"})
     assert response.status_code == 302

@@ -14,12 +14,14 @@ from django.utils import timezone, translation
 from tests.discussions.conftest import make_thread
 from tests.discussions.helpers import committed, session_cookie_for
 from tests.factories import make_member
-from workspace.discussions import notifications, tasks
-from workspace.discussions.models import Follow, Notification, NotificationPreferences
+from workspace.discussions import notifications
+from workspace.discussions.models import Follow
+from workspace.discussions.notifications import Notice as Kind
 from workspace.discussions.services import flag_comment, hide_comment, post_comment, restore_comment
-from workspace.discussions.tasks import email_daily_digests, send_daily_digests
-
-Kind = Notification.Kind
+from workspace.notifications import services as notification_services
+from workspace.notifications import tasks as notification_tasks
+from workspace.notifications.models import Notification, NotificationPreferences
+from workspace.notifications.tasks import email_daily_digests, send_daily_digests
 
 
 def kinds_for(member):
@@ -40,7 +42,12 @@ def test_a_reply_notifies_the_parent_author_and_posting_follows_the_thread(live_
     reply = post_comment(thread=live_thread, author=coordinator, body="An answer", parent=top)
 
     notification = Notification.objects.get(recipient=participant)
-    assert (notification.kind, notification.comment, notification.thread) == (Kind.REPLY, reply, live_thread)
+    assert (notification.kind, notification.target, notification.page_id, notification.part) == (
+        Kind.REPLY,
+        reply,
+        live_thread.page_id,
+        "",
+    )
     assert kinds_for(coordinator) == []  # nobody hears of their own comment
 
 
@@ -171,21 +178,21 @@ def test_the_daily_digest_sends_unread_notifications_once_in_the_members_languag
         post_comment(thread=live_thread, author=member, body="Following")
     Notification.objects.all().delete()
     old = post_comment(thread=live_thread, author=coordinator, body="Yesterday's news")
-    Notification.objects.filter(comment=old).update(created=timezone.now() - timedelta(days=2))
+    Notification.objects.about(old).update(created=timezone.now() - timedelta(days=2))
     post_comment(thread=live_thread, author=coordinator, body="Today's news")
     Notification.objects.filter(recipient=spanish).update(read_at=timezone.now())
     spanish_unread = post_comment(thread=live_thread, author=english, body="Reply for the Spanish reader")
-    assert Notification.objects.filter(recipient=spanish, comment=spanish_unread).exists()
+    assert Notification.objects.filter(recipient=spanish).about(spanish_unread).exists()
     Notification.objects.filter(recipient=coordinator).update(read_at=timezone.now())  # follows since posting
 
     languages = {}
-    real_send_mail = tasks.send_mail
+    real_send_mail = notification_tasks.send_mail
 
     def send_mail_recording_language(subject, body, sender, recipients):
         languages[recipients[0]] = translation.get_language()
         return real_send_mail(subject, body, sender, recipients)
 
-    with mock.patch.object(tasks, "send_mail", side_effect=send_mail_recording_language):
+    with mock.patch.object(notification_tasks, "send_mail", side_effect=send_mail_recording_language):
         assert email_daily_digests() == 2
     assert languages == {english.email: "en", spanish.email: "es"}
     by_recipient = {message.to[0]: message for message in mail.outbox}
@@ -206,7 +213,7 @@ def test_the_digest_never_quotes_a_comment_hidden_since(live_thread, participant
     post_comment(thread=live_thread, author=participant, body="Following")
     bad = post_comment(thread=live_thread, author=coordinator, body="Secret salary figures")
     hide_comment(comment=bad, moderator=coordinator, reason="Confidential")
-    Notification.objects.filter(recipient=participant).exclude(comment=bad).delete()
+    Notification.objects.filter(recipient=participant).exclude(pk__in=Notification.objects.about(bad)).delete()
     assert email_daily_digests() == 1
     assert "Secret salary figures" not in mail.outbox[0].body
 
@@ -217,26 +224,26 @@ def test_the_digest_never_quotes_a_comment_hidden_since(live_thread, participant
 def test_the_notification_page_lists_marks_read_and_paginates(client_for, live_thread, participant, coordinator):
     client = client_for(participant)
     client.cookies["django_language"] = "en"  # unprefixed URLs follow the language cookie
-    assert "No notifications yet" in client.get(reverse("discussions:notifications")).content.decode()
+    assert "No notifications yet" in client.get(reverse("notifications:list")).content.decode()
 
     post_comment(thread=live_thread, author=participant, body="Following")
     for number in range(25):
         post_comment(thread=live_thread, author=make_member("participant"), body=f"News {number}")
 
-    html = client.get(reverse("discussions:notifications")).content.decode()
+    html = client.get(reverse("notifications:list")).content.decode()
     assert "News 24" in html and "News 5" in html and "News 4" not in html
     assert 'rel="next" href="?page=2"' in html
-    assert "News 4" in client.get(reverse("discussions:notifications") + "?page=2").content.decode()
+    assert "News 4" in client.get(reverse("notifications:list") + "?page=2").content.decode()
 
     first = Notification.objects.filter(recipient=participant).order_by("created", "pk").first()
-    response = client.post(reverse("discussions:notification_open", args=[first.pk]))
-    assert response.status_code == 302 and response["Location"].endswith(f"#comment-{first.comment_id}")
+    response = client.post(reverse("notifications:open", args=[first.pk]))
+    assert response.status_code == 302 and response["Location"].endswith(f"#comment-{first.target_id}")
     first.refresh_from_db()
     assert first.read_at is not None
-    assert notifications.unread_count(participant.pk) == 24
+    assert notification_services.unread_count(participant.pk) == 24
 
-    client.post(reverse("discussions:notifications_read_all"))
-    assert notifications.unread_count(participant.pk) == 0
+    client.post(reverse("notifications:read_all"))
+    assert notification_services.unread_count(participant.pk) == 0
 
 
 def test_the_bell_shows_the_unread_count(client_for, live_thread, participant, coordinator):
@@ -244,11 +251,11 @@ def test_the_bell_shows_the_unread_count(client_for, live_thread, participant, c
     post_comment(thread=live_thread, author=participant, body="Following")
     post_comment(thread=live_thread, author=coordinator, body="One")
     post_comment(thread=live_thread, author=coordinator, body="Two")
-    html = client.get(reverse("discussions:notifications")).content.decode()
+    html = client.get(reverse("notifications:list")).content.decode()
     assert re.search(r'data-unread-count aria-hidden="true">2</span>', html)
     assert "js/notifications.js" in html
-    client.post(reverse("discussions:notifications_read_all"))
-    html = client.get(reverse("discussions:notifications")).content.decode()
+    client.post(reverse("notifications:read_all"))
+    html = client.get(reverse("notifications:list")).content.decode()
     assert re.search(r'data-unread-count aria-hidden="true" hidden>0</span>', html)
 
 
@@ -262,7 +269,7 @@ def test_follow_and_unfollow_endpoints(client_for, live_thread, participant):
 
 
 def test_preferences_are_saved_from_the_notification_page(client_for, participant):
-    client_for(participant).post(reverse("discussions:notification_preferences"), {"daily_digest": "on"})
+    client_for(participant).post(reverse("notifications:preferences"), {"daily_digest": "on"})
     preferences = NotificationPreferences.objects.get(member=participant)
     assert (preferences.email_mentions, preferences.daily_digest) == (False, True)
 
@@ -277,7 +284,7 @@ def test_the_unread_count_is_pushed_live_after_commit(live_page, participant, co
     from tests.discussions.helpers import ORIGIN
     from workspace.asgi import application
 
-    thread = make_thread(live_page, anchor="bell")
+    thread = make_thread(live_page)
     post_comment(thread=thread, author=participant, body="Following")
 
     async def scenario():
@@ -292,7 +299,7 @@ def test_the_unread_count_is_pushed_live_after_commit(live_page, participant, co
         assert await comm.receive_json_from() == {"type": "notifications", "unread": 0}
         await sync_to_async(committed)(post_comment, thread=thread, author=coordinator, body="Live")
         assert await comm.receive_json_from(timeout=2) == {"type": "notifications", "unread": 1}
-        await sync_to_async(committed)(notifications.mark_read, member=participant)
+        await sync_to_async(committed)(notification_services.mark_read, member=participant)
         assert await comm.receive_json_from(timeout=2) == {"type": "notifications", "unread": 0}
         await comm.disconnect()
 
@@ -306,7 +313,7 @@ def test_the_member_socket_beats_with_the_count_and_closes_once_the_member_is_de
     from tests.discussions.helpers import ORIGIN
     from workspace.asgi import application
 
-    settings.DISCUSSIONS_HEARTBEAT_SECONDS = 0.2
+    settings.LIVE_HEARTBEAT_SECONDS = 0.2
     cookie = session_cookie_for(participant)
 
     def deactivate_without_telling_the_sockets():

@@ -2,8 +2,9 @@
 every live client ends with exactly the comments the database renders for its member.
 
 Hypothesis draws a list of steps; each example drives the real services (real commits) and real
-`ThreadConsumer`s through `WebsocketCommunicator`. `ModelClient` applies what it receives as
-workspace/static/js/discussions.js does (replace `#comment-<id>` or insert; ignore a sequence not
+page sockets (`PageConsumer`, the stream `discussion:` with a cursor) through
+`WebsocketCommunicator`. `ModelClient` applies what it receives as
+workspace/static/js/live.js does (replace `#comment-<id>` or insert; ignore a sequence not
 above the last one seen) and also records every duplicate or gap, which the server must never
 send. Unread messages are lost when a client disconnects, as they would be in flight.
 
@@ -13,7 +14,6 @@ Fast and deterministic by default (25 derandomized examples); for a longer rando
 
 import asyncio
 import contextlib
-import itertools
 import os
 import re
 import time
@@ -29,9 +29,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from tests.discussions.conftest import make_thread
-from tests.discussions.helpers import communicator, session_cookie_for
-from tests.factories import government_page, make_member
+from tests.discussions.helpers import page_socket, session_cookie_for
+from tests.factories import make_member, parts_page
 from workspace.discussions import services
 from workspace.discussions.models import Thread, ThreadEvent
 from workspace.discussions.rendering import comments_queryset, render_comment
@@ -42,7 +41,7 @@ EXAMPLES = int(os.environ.get("DISCUSSIONS_PROPERTY_EXAMPLES", "25"))
 AUTHORS = 3  # two participants and a coordinator (who also hides and restores)
 CLIENTS = 4  # one per member, and a second tab for the first participant
 DRAIN_SECONDS = 10
-_examples = itertools.count(1)
+STREAM = "discussion:"
 
 # A change's broadcast is delivered, silently dropped (at-most-once layer), fails (Redis down),
 # arrives twice, or is held back until a later "late" step (after later changes' broadcasts).
@@ -78,8 +77,8 @@ def rendered_now(thread_id, viewer):
 class ModelClient:
     """A browser tab with the discussion panel open."""
 
-    def __init__(self, thread_id, member, cookie):
-        self.thread_id, self.member, self.cookie = thread_id, member, cookie
+    def __init__(self, page_id, thread_id, member, cookie):
+        self.page_id, self.thread_id, self.member, self.cookie = page_id, thread_id, member, cookie
         self.comm = None
         self.last_seen = 0
         self.comments = {}
@@ -95,9 +94,11 @@ class ModelClient:
     async def connect(self):
         if self.comm is not None:
             return
-        comm = communicator(self.thread_id, self.cookie, after=self.last_seen)
+        comm = page_socket(self.page_id, self.cookie)
         connected, code = await comm.connect(timeout=5)
         assert connected, code
+        assert (await comm.receive_json_from(timeout=5))["type"] == "hello"
+        await comm.send_json_to({"type": "subscribe", "streams": {STREAM: self.last_seen}})
         self.comm = comm
 
     async def disconnect(self):
@@ -127,10 +128,13 @@ class ModelClient:
             self.apply(await self.comm.receive_json_from(timeout=5))
 
     def apply(self, message):
-        if message["type"] == "heartbeat" and message["sequence"] > self.last_seen:
-            self.anomalies.append(f"heartbeat announced {message['sequence']} before sending it")
+        if message["type"] == "heartbeat" and message["streams"].get(STREAM, 0) > self.last_seen:
+            self.anomalies.append(f"heartbeat announced {message['streams'][STREAM]} before sending it")
+        if message["type"] == "refused":
+            self.anomalies.append(f"refused: {message}")
         if message["type"] != "event":
             return
+        assert message["stream"] == STREAM, message
         sequence = message["sequence"]
         if sequence <= self.last_seen:
             self.anomalies.append(f"duplicate {sequence} after {self.last_seen}")
@@ -202,7 +206,8 @@ async def deliver_late(held):
 
 
 def new_thread():
-    return make_thread(government_page("GT"), anchor=f"example-{next(_examples)}")
+    """A thread of a page of its own (a thread is one per page and anchor, across languages)."""
+    return services.get_or_create_thread(page=parts_page(), anchor="")
 
 
 def replay_log(thread_id):
@@ -218,14 +223,16 @@ def replay_log(thread_id):
 @given(steps=steps)
 def test_every_client_ends_with_what_the_database_renders(cast, settings, steps):
     settings.DISCUSSIONS_RATE_LIMITS = ()
-    settings.DISCUSSIONS_HEARTBEAT_SECONDS = 0.2
+    settings.LIVE_HEARTBEAT_SECONDS = 0.2
     members, cookies = cast
     cache.clear()  # socket counts and presence of the previous example
     channel_layers.backends.clear()  # each example runs in an event loop of its own
 
     async def scenario():
         thread = await database_sync_to_async(new_thread)()
-        clients = [ModelClient(thread.pk, members[i % AUTHORS], cookies[i % AUTHORS]) for i in range(CLIENTS)]
+        clients = [
+            ModelClient(thread.page_id, thread.pk, members[i % AUTHORS], cookies[i % AUTHORS]) for i in range(CLIENTS)
+        ]
         comments, held = [], []
         try:
             for client in clients:

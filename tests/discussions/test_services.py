@@ -289,32 +289,27 @@ def test_a_member_cannot_post_in_a_draft_they_cannot_see(draft_thread, focal_poi
 # --- Broadcast -------------------------------------------------------------------------------
 
 
-def test_the_broadcast_happens_after_commit_with_the_sequence(live_thread, participant):
-    with mock.patch("workspace.discussions.services.broadcast") as broadcast:
-        comment = committed(post_comment, thread=live_thread, author=participant, body="Hi")
-    broadcast.assert_called_once_with(
-        live_thread.group_name,
-        {
-            "type": "thread.event",
-            "thread_id": live_thread.pk,
-            "sequence": 1,
-            "kind": "posted",
-            "comment_id": comment.pk,
-        },
-    )
+def test_the_push_happens_after_commit_with_the_stream_and_sequence(live_thread, participant, captured_pushes):
+    post_comment(thread=live_thread, author=participant, body="Not yet")
+    assert captured_pushes == []  # its transaction never commits (the test's): nobody hears of it
+    committed(post_comment, thread=live_thread, author=participant, body="Hi")
+    assert captured_pushes.to(live_thread.group_name) == [
+        {"type": "stream.event", "stream": "discussion:", "sequence": 2},
+    ]
+    assert live_thread.group_name == f"page-{live_thread.translation_key.hex}"
 
 
-def test_nothing_is_broadcast_when_the_post_fails(live_thread, participant):
-    with mock.patch("workspace.discussions.services.broadcast") as broadcast, pytest.raises(ValidationError):
+def test_nothing_is_pushed_when_the_post_fails(live_thread, participant, captured_pushes):
+    with pytest.raises(ValidationError):
         committed(post_comment, thread=live_thread, author=participant, body="")
-    broadcast.assert_not_called()
+    assert captured_pushes.of_type("stream.event") == []
 
 
 def test_a_failing_channel_layer_is_logged_and_the_comment_is_saved(live_thread, participant, caplog):
     layer = mock.Mock()
     layer.group_send = mock.AsyncMock(side_effect=ConnectionError("Redis is down"))
-    with mock.patch("workspace.discussions.services.get_channel_layer", return_value=layer):
+    with mock.patch("workspace.live.sender.get_channel_layer", return_value=layer):
         comment = committed(post_comment, thread=live_thread, author=participant, body="Still here")
     assert Comment.objects.filter(pk=comment.pk).exists()
-    layer.group_send.assert_awaited_once()
-    assert "Broadcast to thread-" in caplog.text and "Redis is down" in caplog.text
+    assert layer.group_send.await_count >= 1
+    assert "Push to page-" in caplog.text and "Redis is down" in caplog.text

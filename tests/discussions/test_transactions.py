@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.discussions.conftest import make_thread
-from tests.discussions.helpers import communicator, session_cookie_for
+from tests.discussions.helpers import open_stream, page_socket, session_cookie_for
 from tests.factories import government_page, make_member
 from workspace.discussions.models import Comment, ThreadEvent
 from workspace.discussions.services import post_comment
@@ -78,21 +78,19 @@ def test_concurrent_posts_get_distinct_gapless_sequences(workspace):
 
 async def test_a_post_over_http_reaches_a_connected_socket(workspace):
     member = await sync_to_async(make_member)("participant")
-    thread = await sync_to_async(make_thread)(await sync_to_async(government_page)("GT"))
+    page = await sync_to_async(government_page)("GT")
     cookie = await sync_to_async(session_cookie_for)(member)
-    comm = communicator(thread.pk, cookie, after=0)
-    ok, code = await comm.connect()
-    assert ok, code
-    assert (await comm.receive_json_from())["type"] == "hello"
+    comm = page_socket(page.pk, cookie)
+    assert (await open_stream(comm, "discussion:", after=0))["sequence"] == 0
 
     def post_over_http():
         client = Client()
         client.force_login(member)
-        return client.post(reverse("discussions:post", args=[thread.page_id]), {"body": "Over HTTP"})
+        return client.post(reverse("discussions:post", args=[page.pk]), {"body": "Over HTTP"})
 
     response = await sync_to_async(post_over_http)()
     assert response.status_code == 302
     while (message := await comm.receive_json_from(timeout=3))["type"] != "event":
         pass
-    assert message["sequence"] == 1 and "Over HTTP" in message["html"]
+    assert (message["stream"], message["sequence"]) == ("discussion:", 1) and "Over HTTP" in message["html"]
     await comm.disconnect()

@@ -1,7 +1,7 @@
 """Two real ASGI server processes sharing the Redis channel layer, as in production.
 
 A comment posted over HTTP to one process reaches a websocket connected to the other, and a
-mass disconnect from one process leaves no stale members in the thread's group (DESIGN §8: the
+mass disconnect from one process leaves no stale members in the page's group (DESIGN §8: the
 Redis connection pool must not run out while hundreds of sockets leave at once).
 
 Needs REDIS_URL (CI's PostgreSQL + Redis run sets it); the servers use the test database, on
@@ -28,9 +28,10 @@ from django.db import connections
 from django.urls import reverse
 from websockets.asyncio.client import connect
 
-from tests.discussions.conftest import make_thread
 from tests.discussions.helpers import session_cookie_for
 from tests.factories import government_page, make_member
+from workspace.discussions.models import Thread
+from workspace.live.groups import page_group
 
 pytestmark = [
     pytest.mark.skipif(
@@ -151,15 +152,20 @@ async def next_message(websocket, kind, timeout=15):
             return message
 
 
-def group_key(thread):
-    return f"{settings.CHANNEL_LAYERS['default']['CONFIG'].get('prefix', 'asgi')}:group:{thread.group_name}"
+def group_key(page):
+    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "asgi")
+    return f"{prefix}:group:{page_group(page.translation_key)}"
+
+
+async def subscribe(websocket, stream, after):
+    await websocket.send(json.dumps({"type": "subscribe", "streams": {stream: after}}))
+    return await next_message(websocket, "subscribed")
 
 
 def test_a_comment_posted_through_one_process_reaches_a_socket_on_the_other(workspace, servers):
     server_a, server_b = servers
     reader, writer = make_member("participant"), make_member("participant")
     page = government_page("GT")
-    thread = make_thread(page)
     reader_cookie, writer_cookie = session_cookie_for(reader), session_cookie_for(writer)
     # Read here: the request runs in a worker thread, which must not open a database connection.
     page_path, post_path = page.get_url(), reverse("discussions:post", args=[page.pk])
@@ -177,16 +183,17 @@ def test_a_comment_posted_through_one_process_reaches_a_socket_on_the_other(work
         return response.json()
 
     async def scenario():
-        async with connect(
-            f"{server_b.ws_url}/ws/threads/{thread.pk}/", **socket_headers(reader_cookie, server_b)
-        ) as ws:
-            assert (await next_message(ws, "hello"))["sequence"] == 0
+        async with connect(f"{server_b.ws_url}/ws/pages/{page.pk}/", **socket_headers(reader_cookie, server_b)) as ws:
+            assert (await next_message(ws, "hello"))["page_id"] == page.pk
+            assert (await subscribe(ws, "discussion:", 0))["sequence"] == 0
             posted = await asyncio.to_thread(post_to_a)
             event = await next_message(ws, "event")
             return posted, event
 
     posted, event = asyncio.run(scenario())
+    thread = Thread.objects.get(translation_key=page.translation_key, anchor="")
     assert (posted["thread_id"], posted["sequence"]) == (thread.pk, 1)
+    assert event["stream"] == "discussion:"
     assert (event["sequence"], event["kind"], event["comment_id"]) == (
         posted["sequence"],
         "posted",
@@ -197,12 +204,12 @@ def test_a_comment_posted_through_one_process_reaches_a_socket_on_the_other(work
 
 def test_a_mass_disconnect_leaves_no_stale_group_members_in_redis(workspace, servers):
     _, server_b = servers
-    thread = make_thread(government_page("GT"))
-    per_member = getattr(settings, "DISCUSSIONS_WS_MAX_SOCKETS_PER_MEMBER", 10)
+    page = government_page("GT")
+    per_member = getattr(settings, "LIVE_WS_MAX_SOCKETS_PER_MEMBER", 10)
     cookies = [session_cookie_for(make_member("participant")) for _ in range(-(-MASS_SOCKETS // per_member))]
     store = redis.Redis.from_url(os.environ["REDIS_URL"])
-    key = group_key(thread)
-    url = f"{server_b.ws_url}/ws/threads/{thread.pk}/"
+    key = group_key(page)
+    url = f"{server_b.ws_url}/ws/pages/{page.pk}/"
 
     async def scenario():
         opening = asyncio.Semaphore(20)

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.discussions.helpers import XSS_PAYLOADS, assert_clean_comment_html, comment_bodies
+from tests.factories import parts_page
 from workspace.discussions.models import Comment, Thread
 from workspace.discussions.services import post_comment
 
@@ -24,13 +25,15 @@ def render_panel(page, member, anchor=""):
     )
 
 
-def test_posting_without_javascript_creates_the_thread_and_returns_to_the_comment(client_for, participant, live_page):
+def test_posting_without_javascript_creates_the_thread_and_returns_to_the_comment(client_for, participant):
+    page = parts_page()
     client = client_for(participant)
-    response = client.post(reverse("discussions:post", args=[live_page.pk]), {"body": "Hola", "anchor": "activity-3"})
+    response = client.post(reverse("discussions:post", args=[page.pk]), {"body": "Hola", "anchor": "part-3"})
     comment = Comment.objects.get()
-    assert comment.thread.page_id == live_page.pk and comment.thread.anchor == "activity-3"
+    assert comment.thread.page_id == page.pk and comment.thread.anchor == "part-3"
+    assert comment.thread.translation_key == page.translation_key
     assert response.status_code == 302
-    assert response["Location"] == f"{live_page.url}#comment-{comment.pk}"
+    assert response["Location"] == f"{page.url}#comment-{comment.pk}"
     assert [str(m) for m in get_messages(response.wsgi_request)]
 
 
@@ -153,9 +156,25 @@ def test_the_comments_fragment_lists_the_thread(client_for, participant, live_th
 # --- The panel -------------------------------------------------------------------------------
 
 
-def test_the_panel_without_a_thread_shows_an_empty_state_and_creates_nothing(participant, live_page):
-    html = render_panel(live_page, participant, anchor="agenda-3")
-    assert "data-empty-state" in html and 'name="anchor" value="agenda-3"' in html
+def test_posting_on_a_part_the_page_does_not_declare_is_a_400_and_creates_nothing(client_for, participant):
+    page = parts_page()
+    client = client_for(participant)
+    response = client.post(reverse("discussions:post", args=[page.pk]), {"body": "Hola", "anchor": "part-99"}, **JSON)
+    assert response.status_code == 400 and response.json()["message"] == "Esta parte de la página no se puede comentar."
+    response = client.post(reverse("discussions:post", args=[page.pk]), {"body": "Hola", "anchor": "Part 1"}, **JSON)
+    assert response.status_code == 400
+    assert not Thread.objects.exists() and not Comment.objects.exists()
+
+
+def test_the_panel_of_an_undeclared_part_is_not_shown(participant, live_page):
+    assert render_panel(live_page, participant, anchor="agenda-3").strip() == ""
+
+
+def test_the_panel_without_a_thread_shows_an_empty_state_and_creates_nothing(participant):
+    page = parts_page()
+    html = render_panel(page, participant, anchor="part-3")
+    assert "data-empty-state" in html and 'name="anchor" value="part-3"' in html
+    assert f'data-live-socket="/ws/pages/{page.pk}/"' in html and 'data-stream="discussion:part-3"' in html
     assert 'src="/static/js/discussions.js" defer' in html
     assert not Thread.objects.exists()
 

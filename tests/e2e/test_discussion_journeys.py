@@ -168,7 +168,7 @@ class MembersDiscussLive(DiscussionJourney):
         # The reply stays, and Ana's bell counts the moderation notice too.
         expect(bruno_panel.locator(f'[data-replies-for="{ana_comment.pk}"] article.comment')).to_have_count(1)
         expect(ana_bell).to_have_text("2")
-        assert not andres.discussion_notifications.exists()
+        assert not andres.notifications.exists()
         assert bruno_page.url == self.url(practice.url)  # nobody reloaded or left the page
 
 
@@ -252,7 +252,7 @@ class ReconnectingAfterACut(DiscussionJourney):
             else:
                 connections.append(ws.connect_to_server())
 
-        ana_page.route_web_socket(re.compile(r"/ws/threads/\d+/"), proxy)
+        ana_page.route_web_socket(re.compile(r"/ws/pages/\d+/"), proxy)
         ana_panel = self.visit(ana_page, practice)
         wait_until_connected(ana_page)
         notice = ana_panel.locator("[data-connection-notice]")

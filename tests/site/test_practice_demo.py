@@ -5,9 +5,9 @@ from collections import Counter
 import pytest
 from wagtail.models import WorkflowState
 
+from workspace.core.reference import GOVERNMENT_CODES
 from workspace.site.demo import seed_demo
 from workspace.site.models import BestPracticePage, BestPracticePillar
-from workspace.site.reference import GOVERNMENT_CODES
 
 pytestmark = pytest.mark.django_db
 

@@ -239,11 +239,14 @@ def test_the_page_chooser_shows_own_drafts_to_their_government(client_for, focal
 # --- The workflow: submit → approve (publishes) / request changes ----------------------------
 
 
-def test_a_focal_point_submits_and_a_coordinator_approves(client_for, focal_point_gt, coordinator, gt_draft):
+def test_a_focal_point_submits_and_a_coordinator_approves(
+    client_for, focal_point_gt, coordinator, gt_draft, django_capture_on_commit_callbacks
+):
     client = client_for(focal_point_gt)
-    response = client.post(
-        f"/admin/pages/{gt_draft.pk}/edit/", practice_form(slug=gt_draft.slug, **{"action-submit": "Submit"})
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the notices' emails leave after the commit
+        response = client.post(
+            f"/admin/pages/{gt_draft.pk}/edit/", practice_form(slug=gt_draft.slug, **{"action-submit": "Submit"})
+        )
     assert response.status_code == 302
     state = WorkflowState.objects.get(object_id=str(gt_draft.pk), status="in_progress")
     assert state.workflow.name == "Coordinator review"

@@ -15,6 +15,7 @@ from wagtail.models import (
 
 from meetings.models import MeetingIndexPage
 from workplans.models import WorkPlanIndexPage
+from workspace.core.reference import GOVERNMENTS
 from workspace.site.models import (
     BestPracticeIndexPage,
     GovernmentIndexPage,
@@ -23,7 +24,6 @@ from workspace.site.models import (
     PillarIndexPage,
     PillarPage,
 )
-from workspace.site.reference import GOVERNMENTS
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from workspace.core.security import security_event
+
 from .models import Invitation
-from .security import security_event
 
 INVITATION_SESSION_KEY = "workspace_invitation_id"
 

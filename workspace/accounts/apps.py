@@ -8,8 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import security  # noqa: F401  (connects the failed-login logger)
-
         # Wagtail reads its user admin's viewset from this attribute when the admin URLs are built
         # (the documented way is a subclass of its AppConfig in INSTALLED_APPS; same effect).
         apps.get_app_config("wagtailusers").user_viewset = "workspace.accounts.viewsets.MemberUserViewSet"

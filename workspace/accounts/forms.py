@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from workspace.site.reference import GOVERNMENTS
+from workspace.core.reference import GOVERNMENTS
 
 
 def government_choices():

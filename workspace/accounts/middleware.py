@@ -57,6 +57,12 @@ class MemberTimeZoneMiddleware:
         return self.get_response(request)
 
 
+def mfa_required(view):
+    """Mark a view that coordinators may use only with two-factor authentication (CoordinatorMFAMiddleware)."""
+    view.mfa_required = True
+    return view
+
+
 class CoordinatorMFAMiddleware:
     """Coordinators and superusers must enrol in two-factor authentication before the admin,
     invitations or moderating a discussion from the page.
@@ -66,7 +72,6 @@ class CoordinatorMFAMiddleware:
     """
 
     protected_prefixes = ("/admin/", "/accounts/invitations/")
-    protected_views = {"discussions:hide", "discussions:restore", "discussions:lock", "discussions:unlock"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -76,9 +81,7 @@ class CoordinatorMFAMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        protected = request.path_info.startswith(self.protected_prefixes) or (
-            request.resolver_match is not None and request.resolver_match.view_name in self.protected_views
-        )
+        protected = request.path_info.startswith(self.protected_prefixes) or getattr(view_func, "mfa_required", False)
         if not (
             protected
             and user is not None

@@ -116,7 +116,7 @@ class User(AbstractUser):
     @property
     def time_zone(self):
         """The zone times are shown in: the member's choice, else their government's."""
-        from workspace.site.reference import GOVERNMENTS_BY_CODE
+        from workspace.core.reference import GOVERNMENTS_BY_CODE
 
         if self.profile and self.profile.current_time_zone:
             return self.profile.current_time_zone

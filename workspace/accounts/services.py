@@ -7,8 +7,6 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -24,7 +22,8 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.users.models import UserProfile
 
-from workspace.site.reference import GOVERNMENTS_BY_CODE
+from workspace.core.reference import GOVERNMENTS_BY_CODE, LANGUAGE_CODES
+from workspace.live.sender import close_member_sockets
 
 from .models import (
     COORDINATORS_GROUP,
@@ -36,8 +35,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-LANGUAGE_CODES = ("es", "en", "fr")
 
 
 def check_member(*, email, role, government_code, password, language):
@@ -392,7 +389,7 @@ def deactivate_member(*, member, by, reason):
         data={"member": member.email, "reason": reason, "sessions_ended": len(sessions)},
     )
     member_id = member.pk
-    transaction.on_commit(lambda: _close_member_sockets(member_id))
+    close_member_sockets(member_id)
     return member
 
 
@@ -439,15 +436,5 @@ def reset_member_mfa(*, member, by, reason):
         data={"member": member.email, "reason": reason, "removed": kinds, "sessions_ended": len(sessions)},
     )
     member_id = member.pk
-    transaction.on_commit(lambda: _close_member_sockets(member_id))
+    close_member_sockets(member_id)
     return member
-
-
-def _close_member_sockets(member_id):
-    """Every socket of the member is in their channel group; never raise (the sessions are gone anyway)."""
-    from workspace.discussions.consumers import member_group_name
-
-    try:
-        async_to_sync(get_channel_layer().group_send)(member_group_name(member_id), {"type": "member.deactivated"})
-    except Exception:
-        logger.exception("Could not tell the sockets of member %s to close", member_id)

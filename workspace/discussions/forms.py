@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Flag, NotificationPreferences
+from .models import Flag
 from .services import MAX_COMMENT_SOURCE_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH
 
 
@@ -22,9 +22,3 @@ class FlagForm(forms.Form):
 
 class ModerationForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
-
-
-class NotificationPreferencesForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreferences
-        fields = ["email_mentions", "daily_digest"]

@@ -10,50 +10,69 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workspace.live.groups import page_group
+from workspace.live.models import SequencedStream
+
 EDIT_WINDOW = timedelta(minutes=15)
+# The one definition of a moderator: this permission, which the Coordinators group holds.
+MODERATE_PERMISSION = "discussions.moderate_comment"
 
 
-class Thread(models.Model):
+def is_moderator(user):
+    return bool(user is not None and user.is_authenticated and user.is_active and user.has_perm(MODERATE_PERMISSION))
+
+
+ANCHOR_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
+class Thread(SequencedStream):
+    """One conversation about a page, or a declared part of it, shared by its language versions.
+
+    Keyed by the page's translation key and the anchor, so the Spanish, English and French versions
+    of a practice are one discussion. `page` is the version it started on (for listings and links).
+    """
+
     page = models.ForeignKey(
         "wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="discussion_threads"
     )
+    translation_key = models.UUIDField(_("page (all languages)"), editable=False, db_index=True)
     anchor = models.CharField(
         _("anchor"),
         max_length=100,
         blank=True,
-        help_text=_("The part of the page discussed, e.g. “activity-12”; empty for the page itself."),
+        help_text=_("The part of the page discussed, e.g. “activity-3f2a…”; empty for the page itself."),
     )
     locked = models.BooleanField(_("locked"), default=False)
-    last_sequence = models.PositiveBigIntegerField(_("last sequence"), default=0, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
-        constraints = [models.UniqueConstraint(fields=["page", "anchor"], name="discussions_thread_page_anchor")]
+        constraints = [
+            models.UniqueConstraint(fields=["translation_key", "anchor"], name="discussions_thread_key_anchor")
+        ]
 
     def __str__(self):
         title = self.page.title if self.page_id else "?"
         return f"{title} · {self.anchor}" if self.anchor else title
 
+    def save(self, *args, **kwargs):
+        if self.translation_key is None and self.page_id:
+            self.translation_key = self.page.translation_key
+        super().save(*args, **kwargs)
+
     @property
     def group_name(self):
-        return f"thread-{self.pk}"
+        """The live group of every socket on any language version of the page."""
+        return page_group(self.translation_key)
 
-    def allocate_sequence(self):
-        """Take the thread's next sequence number; call inside the transaction that records the event.
-
-        The UPDATE holds the thread's row lock until commit (PostgreSQL) and SQLite writes one
-        transaction at a time, so sequences are unique, without gaps (a rollback returns the
-        number) and committed in order: a reader who sees event n also sees every event before it.
-        """
-        Thread.objects.filter(pk=self.pk).update(last_sequence=F("last_sequence") + 1)
-        self.last_sequence = Thread.objects.values_list("last_sequence", flat=True).get(pk=self.pk)
-        return self.last_sequence
+    @property
+    def stream_name(self):
+        return f"discussion:{self.anchor}"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -127,7 +146,7 @@ class Comment(models.Model):
         return (
             user.pk == self.author_id
             and self.is_visible
-            and (not self.thread.locked or user.is_coordinator)
+            and (not self.thread.locked or is_moderator(user))
             and now - self.created <= EDIT_WINDOW
         )
 
@@ -202,58 +221,6 @@ class Flag(models.Model):
         return f"{self.comment} · {self.get_reason_display()}"
 
 
-# --- Notifications ---------------------------------------------------------------------------
-
-
-class NotificationQuerySet(models.QuerySet):
-    def unread(self):
-        return self.filter(read_at__isnull=True)
-
-    def for_listing(self):
-        return self.select_related("thread__page", "comment__author").order_by("-created", "-pk")
-
-
-class Notification(models.Model):
-    """Something in a discussion a member should know about; written in the transaction of its cause."""
-
-    class Kind(models.TextChoices):
-        REPLY = "reply", _("Reply to your comment")
-        MENTION = "mention", _("Mention")
-        MODERATION = "moderation", _("Moderation of your comment")
-        FOLLOWED_THREAD_COMMENT = "followed_thread_comment", _("New comment in a discussion you follow")
-        FLAG = "flag", _("Flagged comment")
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
-        related_name="discussion_notifications",
-    )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="+")
-    comment = models.ForeignKey(
-        Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    created = models.DateTimeField(_("created"), default=timezone.now)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True, editable=False)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="discussions_notif_unread")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} → {self.recipient}"
-
-    @property
-    def is_read(self):
-        return self.read_at is not None
-
-
 class Follow(models.Model):
     """A member follows a thread: new comments in it notify them. Posting in a thread follows it."""
 
@@ -270,28 +237,3 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.member} → {self.thread}"
-
-
-class NotificationPreferences(models.Model):
-    """Which emails a member wants; a member without a row has the defaults."""
-
-    member = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("member"),
-        on_delete=models.CASCADE,
-        related_name="discussion_preferences",
-    )
-    email_mentions = models.BooleanField(_("email me at once when someone mentions me"), default=True)
-    daily_digest = models.BooleanField(_("email me a daily digest of my other unread notifications"), default=True)
-
-    class Meta:
-        verbose_name = _("notification preferences")
-        verbose_name_plural = _("notification preferences")
-
-    def __str__(self):
-        return str(self.member)
-
-    @classmethod
-    def for_member(cls, member):
-        """The member's preferences, unsaved defaults when they never chose (reading writes nothing)."""
-        return cls.objects.filter(member=member).first() or cls(member=member)

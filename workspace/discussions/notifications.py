@@ -12,22 +12,61 @@ is part of an email address in the text, not a mention.
 """
 
 import re
-from datetime import timedelta
 from html import unescape
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.utils import timezone
+from django.db import models, transaction
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 
 from workspace.accounts.models import COORDINATORS_GROUP
+from workspace.notifications.kinds import register_kind
+from workspace.notifications.services import notify
 
-from .access import can_view_thread, is_member
-from .models import Follow, Notification, NotificationPreferences
+from .access import policy
+from .models import Comment, Follow
 
 MENTION_PATTERN = re.compile(r"(?<![\w@.])@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
 MAX_MENTIONS = 20
-DIGEST_PERIOD = timedelta(days=1)
+
+
+class Notice(models.TextChoices):
+    """The kinds of notification a discussion sends (registered with the notifications room)."""
+
+    REPLY = "discussions.reply", _("Reply to your comment")
+    MENTION = "discussions.mention", _("Mention")
+    MODERATION = "discussions.moderation", _("Moderation of your comment")
+    FOLLOWED_THREAD_COMMENT = "discussions.followed_thread_comment", _("New comment in a discussion you follow")
+    FLAG = "discussions.flag", _("Flagged comment")
+
+
+def _may_see(member, notification):
+    if notification.page_id is None:
+        return False
+    return policy.may_view(member, notification.page, notification.part)
+
+
+def _fragment(notification):
+    return f"comment-{notification.target_id}" if notification.target_id else "discussion"
+
+
+def _excerpt(notification):
+    comment = notification.target
+    if not isinstance(comment, Comment):
+        return ""
+    return comment_text(comment.body) if comment.is_visible else ""
+
+
+def register_notice_kinds():
+    for notice in Notice:
+        register_kind(
+            notice.value,
+            label=notice.label,
+            template="discussions/notification.html",
+            may_see=_may_see,
+            fragment=_fragment,
+            excerpt=_excerpt,
+        )
 
 
 # --- Mentions --------------------------------------------------------------------------------
@@ -58,20 +97,10 @@ def mentioned_members(text):
 # --- Creating notifications ------------------------------------------------------------------
 
 
-def notify(*, recipients, kind, thread, comment=None, actor=None):
-    """Notify members who can see the thread (never the actor); the bell updates after commit."""
-    seen = set()
-    notifications = []
-    for member in recipients:
-        if member.pk in seen or (actor is not None and member.pk == actor.pk):
-            continue
-        seen.add(member.pk)
-        if is_member(member) and can_view_thread(member, thread):
-            notifications.append(Notification(recipient=member, kind=kind, thread=thread, comment=comment))
-    Notification.objects.bulk_create(notifications)
-    for notification in notifications:
-        push_unread_count(notification.recipient_id)
-    return notifications
+def notify_about(*, recipients, kind, comment, actor=None):
+    """Notify members who can read the comment's discussion (never the actor); the bell updates after commit."""
+    thread = comment.thread
+    return notify(recipients=recipients, kind=kind, target=comment, page=thread.page, part=thread.anchor, actor=actor)
 
 
 def notify_comment_posted(comment):
@@ -80,18 +109,16 @@ def notify_comment_posted(comment):
     the thread. Called by `post_comment` inside the savepoint that creates the comment."""
     thread, author = comment.thread, comment.author
     mentions = mentioned_members(comment_text(comment.body))
-    sent = notify(recipients=mentions, kind=Notification.Kind.MENTION, thread=thread, comment=comment, actor=author)
+    sent = notify_about(recipients=mentions, kind=Notice.MENTION, comment=comment, actor=author)
     done = {n.recipient_id for n in sent} | {author.pk}
     if comment.parent_id and comment.parent.author_id not in done:
-        replies = notify(
-            recipients=[comment.parent.author], kind=Notification.Kind.REPLY, thread=thread, comment=comment
-        )
+        replies = notify_about(recipients=[comment.parent.author], kind=Notice.REPLY, comment=comment)
         done |= {n.recipient_id for n in replies}
     followers = [
         follow.member
         for follow in Follow.objects.filter(thread=thread).exclude(member_id__in=done).select_related("member")
     ]
-    notify(recipients=followers, kind=Notification.Kind.FOLLOWED_THREAD_COMMENT, thread=thread, comment=comment)
+    notify_about(recipients=followers, kind=Notice.FOLLOWED_THREAD_COMMENT, comment=comment)
     follow_thread(member=author, thread=thread)
     for notification in sent:
         _enqueue_on_commit("send_mention_email", notification.pk)
@@ -99,22 +126,14 @@ def notify_comment_posted(comment):
 
 def notify_moderation(*, comment, moderator):
     """Tell the author their comment was hidden or restored (the page shows them the reason)."""
-    notify(
-        recipients=[comment.author],
-        kind=Notification.Kind.MODERATION,
-        thread=comment.thread,
-        comment=comment,
-        actor=moderator,
-    )
+    notify_about(recipients=[comment.author], kind=Notice.MODERATION, comment=comment, actor=moderator)
 
 
 def notify_flag(flag):
     """Alert every coordinator to a new flag: in the bell, and by email with the text and a link."""
     coordinators = get_user_model().objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
     comment = flag.comment
-    notify(
-        recipients=coordinators, kind=Notification.Kind.FLAG, thread=comment.thread, comment=comment, actor=flag.member
-    )
+    notify_about(recipients=coordinators, kind=Notice.FLAG, comment=comment, actor=flag.member)
     _enqueue_on_commit("send_flag_alert", flag.pk)
 
 
@@ -138,60 +157,3 @@ def unfollow_thread(*, member, thread):
 
 def is_following(member, thread):
     return Follow.objects.filter(member=member, thread=thread).exists()
-
-
-# --- Reading -------------------------------------------------------------------------------
-
-
-def unread_count(member_id):
-    return Notification.objects.filter(recipient_id=member_id).unread().count()
-
-
-def mark_read(*, member, notification_ids=None):
-    """Mark the member's notifications read (all of them when no ids are given); the bell updates."""
-    queryset = Notification.objects.filter(recipient=member).unread()
-    if notification_ids is not None:
-        queryset = queryset.filter(pk__in=notification_ids)
-    changed = queryset.update(read_at=timezone.now())
-    if changed:
-        push_unread_count(member.pk)
-    return changed
-
-
-def push_unread_count(member_id):
-    """After commit, wake the member's channel: their consumer reads the count from the database."""
-    from .consumers import member_group_name
-    from .services import broadcast  # services call this module
-
-    group_name = member_group_name(member_id)
-    transaction.on_commit(lambda: broadcast(group_name, {"type": "member.notifications"}))
-
-
-# --- Email ---------------------------------------------------------------------------------
-
-
-def wants_email(member, kind):
-    preferences = NotificationPreferences.for_member(member)
-    return preferences.email_mentions if kind == Notification.Kind.MENTION else preferences.daily_digest
-
-
-def digest_notifications(member, *, now=None):
-    """The member's unread, not yet emailed notifications of the last day, on threads they can see."""
-    now = now or timezone.now()
-    notifications = (
-        Notification.objects.filter(recipient=member, emailed_at__isnull=True, created__gte=now - DIGEST_PERIOD)
-        .unread()
-        .for_listing()
-        .order_by("created", "pk")
-    )
-    return [notification for notification in notifications if can_view_thread(member, notification.thread)]
-
-
-def digest_recipients():
-    """Active members with unread notifications and the digest switched on (the default)."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, discussion_notifications__read_at__isnull=True)
-        .exclude(discussion_preferences__daily_digest=False)
-        .distinct()
-    )

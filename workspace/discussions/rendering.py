@@ -1,6 +1,7 @@
 """Server-rendered HTML for comments: the same template for the page, the HTTP fragments and the websocket.
 
-A thread speaks its page's language; times are shown in the viewer's zone. What a viewer sees of
+A comment is shown in the reader's language (the language version of the page they are on: one
+conversation across languages); times in the viewer's zone. What a viewer sees of
 a comment (their own edit/delete controls, a coordinator's moderation controls and the hidden
 text) is decided here, once per viewer, so the websocket pushes each member their own fragment.
 """
@@ -12,16 +13,17 @@ from contextlib import contextmanager
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .access import can_post_in_thread, can_view_thread, is_moderator, view_restrictions_of
-from .models import Comment, Flag, Thread, ThreadEvent
+from workspace.live.streams import REPLAY_BATCH, StreamKind
 
-REPLAY_BATCH = 200
+from .access import can_post_in_thread, declared_anchors, is_moderator, policy, view_restrictions_of
+from .models import Comment, Flag, Thread, ThreadEvent
 
 
 @contextmanager
-def thread_rendering(thread, viewer):
-    """Render in the page's language and the viewer's time zone (no request in a consumer)."""
-    language = thread.page.locale.language_code if thread.page.locale_id else None
+def thread_rendering(thread, viewer, page=None):
+    """Render in the reader's page's language and the viewer's time zone (no request in a consumer)."""
+    page = page or thread.page
+    language = page.locale.language_code if page.locale_id else None
     try:
         zone = zoneinfo.ZoneInfo(viewer.time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
@@ -30,11 +32,11 @@ def thread_rendering(thread, viewer):
         yield
 
 
-def prepare_comments(comments, *, viewer, thread, restrictions=None):
+def prepare_comments(comments, *, viewer, thread, restrictions=None, page=None):
     """Mark what the viewer may do with each comment, for the template."""
     now = timezone.now()
     moderator = is_moderator(viewer)
-    can_post = can_post_in_thread(viewer, thread, restrictions=restrictions)
+    can_post = can_post_in_thread(viewer, thread, page=page, restrictions=restrictions)
     for comment in comments:
         comment.thread = thread
         comment.viewer_is_author = comment.author_id == viewer.pk
@@ -75,48 +77,56 @@ def thread_comments(thread, viewer):
     return top_level
 
 
-def render_comment(comment, *, viewer, thread, request=None):
+def render_comment(comment, *, viewer, thread, request=None, page=None):
     prepare_comments([comment], viewer=viewer, thread=thread)
     context = {"comment": comment, **comment_context(viewer=viewer, thread=thread)}
-    with thread_rendering(thread, viewer):
+    with thread_rendering(thread, viewer, page):
         return render_to_string("discussions/comment.html", context, request=request)
 
 
-def events_after(*, thread_id, viewer, after, limit=REPLAY_BATCH):
+def events_after(*, thread_id, viewer, after, limit=REPLAY_BATCH, page=None):
     """Events with a sequence above `after`, rendered for the viewer, oldest first.
 
     Returns (events, latest_sequence), or None when the thread is gone or the viewer lost access
     (e.g. the page was unpublished). Each event carries the comment as it is *now*: a replayed
     `posted` of a since-hidden comment shows the placeholder, never the hidden text.
     """
-    batch = EventBatch.read(thread_id=thread_id, after=after, limit=limit)
-    return batch.render_for(viewer) if batch is not None else None
+    thread = Thread.objects.select_related("page__locale").filter(pk=thread_id).first()
+    if thread is None:
+        return None
+    batch = EventBatch.read(translation_key=thread.translation_key, anchor=thread.anchor, after=after, limit=limit)
+    return batch.render_for(viewer, page or thread.page)
 
 
 class EventBatch:
     """The events after one sequence as the database has them, read once, rendered per viewer.
 
-    Every socket of a thread needs the same rows after a broadcast: a process reads them once
-    (consumers.py shares a batch between its sockets) and renders each comment once per kind of
-    viewer: what a fragment shows depends only on the viewer's time zone, being a moderator or a
-    coordinator, and being the comment's author. The access rule is still asked for every viewer,
-    with the page's view restrictions read once.
+    Every socket on the page needs the same rows after a push: a process reads them once (the live
+    layer shares a batch between its sockets) and renders each comment once per kind of viewer:
+    what a fragment shows depends only on the reader's language, the viewer's time zone, being a
+    moderator or a coordinator, and being the comment's author. The access rule is still asked
+    for every viewer, with each page's view restrictions read once.
     """
 
-    def __init__(self, *, thread, events, comments, restrictions):
+    def __init__(self, *, thread, anchor, events, comments):
         self.thread = thread
+        self.anchor = anchor
         self.events = events
         self.comments = comments
-        self.restrictions = restrictions
-        self.latest = thread.last_sequence
+        self.latest = thread.last_sequence if thread is not None else 0
         self.fragments = {}
+        self.restrictions = {}
 
     @classmethod
-    def read(cls, *, thread_id, after, limit=REPLAY_BATCH):
-        """The batch, or None when the thread is gone. Five queries, whoever reads it."""
-        thread = Thread.objects.select_related("page__locale").filter(pk=thread_id).first()
+    def read(cls, *, translation_key, anchor, after, limit=REPLAY_BATCH):
+        """The batch (empty before the thread's first comment). Four queries, whoever reads it."""
+        thread = (
+            Thread.objects.select_related("page__locale")
+            .filter(translation_key=translation_key, anchor=anchor or "")
+            .first()
+        )
         if thread is None:
-            return None
+            return cls(thread=None, anchor=anchor, events=[], comments={})
         events = list(
             ThreadEvent.objects.filter(thread=thread, sequence__gt=after)
             .order_by("sequence")[:limit]
@@ -127,32 +137,37 @@ class EventBatch:
         if comment_ids:
             queryset = Comment.objects.filter(thread=thread, pk__in=comment_ids).for_display()
             comments = {comment.pk: comment for comment in queryset.prefetch_related("revisions")}
-        return cls(thread=thread, events=events, comments=comments, restrictions=view_restrictions_of(thread.page))
+        return cls(thread=thread, anchor=anchor, events=events, comments=comments)
 
-    def render_for(self, viewer):
-        """(events, latest) rendered for the viewer, or None when they may not see the thread."""
-        thread = self.thread
-        if not can_view_thread(viewer, thread, restrictions=self.restrictions):
+    def restrictions_of(self, page):
+        if page.pk not in self.restrictions:
+            self.restrictions[page.pk] = view_restrictions_of(page)
+        return self.restrictions[page.pk]
+
+    def render_for(self, viewer, page):
+        """(events, latest) rendered for the viewer reading `page`, or None when they may not see the discussion."""
+        if not policy.may_view(viewer, page, self.anchor, restrictions=self.restrictions_of(page)):
             return None
+        thread = self.thread
         rendered = []
         for sequence, kind, comment_id in self.events:
             comment = self.comments.get(comment_id)
             rendered.append(
                 {
-                    "type": "event",
                     "sequence": sequence,
                     "kind": kind,
                     "comment_id": comment_id,
                     "parent_id": comment.parent_id if comment else None,
-                    "html": self.fragment(comment, viewer) if comment else None,
+                    "html": self.fragment(comment, viewer, page) if comment else None,
                     "locked": thread.locked,
                 }
             )
         return rendered, self.latest
 
-    def fragment(self, comment, viewer):
+    def fragment(self, comment, viewer, page):
         kind = (
             comment.pk,
+            page.locale_id,
             getattr(viewer, "time_zone", None),
             is_moderator(viewer),
             viewer.is_coordinator,
@@ -161,8 +176,28 @@ class EventBatch:
         if kind not in self.fragments:
             # A copy: prepare_comments marks the viewer's rights on it.
             mine = copy.copy(comment)
-            prepare_comments([mine], viewer=viewer, thread=self.thread, restrictions=self.restrictions)
+            restrictions = self.restrictions_of(page)
+            prepare_comments([mine], viewer=viewer, thread=self.thread, restrictions=restrictions, page=page)
             context = {"comment": mine, **comment_context(viewer=viewer, thread=self.thread)}
-            with thread_rendering(self.thread, viewer):
+            with thread_rendering(self.thread, viewer, page):
                 self.fragments[kind] = render_to_string("discussions/comment.html", context)
         return self.fragments[kind]
+
+
+class DiscussionStream(StreamKind):
+    """The live stream of a page's discussion (`discussion:`) or of a declared part (`discussion:<anchor>`)."""
+
+    name = "discussion"
+    history = True
+
+    def may_follow(self, *, user, page, key):
+        if key not in declared_anchors(page):
+            return None
+        return policy.may_view(user, page, key)
+
+    def latest(self, *, page, key):
+        thread = Thread.objects.filter(translation_key=page.translation_key, anchor=key).only("last_sequence").first()
+        return thread.last_sequence if thread else 0
+
+    def read(self, *, page, key, after, limit=REPLAY_BATCH):
+        return EventBatch.read(translation_key=page.translation_key, anchor=key, after=after, limit=limit)

@@ -15,8 +15,6 @@ from collections import Counter
 from html import unescape
 
 import nh3
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -29,15 +27,15 @@ from django.utils.formats import number_format
 from django.utils.html import linebreaks, strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import GroupApprovalTask, PageViewRestriction
-from wagtail.permissions import page_permission_policy
 
-from workspace.accounts.models import COORDINATORS_GROUP
-from workspace.accounts.security import security_event
-from workspace.site.models import fold_accents
+from workspace.core.security import security_event
+from workspace.core.text import fold_accents
+from workspace.live import sender as live_sender
+from workspace.live.groups import member_group
+from workspace.live.sender import send_on_commit
 
 from . import notifications
-from .access import can_view_page_discussion, can_view_thread, check_can_post, check_moderator, is_member
+from .access import can_view_thread, check_can_post, check_moderator, is_member, policy
 from .models import Comment, CommentRevision, Flag, Thread, ThreadEvent
 
 logger = logging.getLogger(__name__)
@@ -158,12 +156,10 @@ def check_rate_limit(member):
 def tell_member_rate_limited(member, refusal):
     """Tell the member's open discussion panels (every tab) to hold their posts until the window ends.
 
-    Sent at once, not on commit: it reports a refusal, not data. Never raises (see `broadcast`).
+    Sent at once, not on commit: it reports a refusal, not data. Never raises.
     """
-    from .consumers import member_group_name
-
-    broadcast(
-        member_group_name(member.pk),
+    live_sender.send_now(
+        member_group(member.pk),
         {"type": "member.rate_limited", "message": str(refusal), "retry_after": refusal.retry_after},
     )
 
@@ -172,45 +168,34 @@ def tell_member_rate_limited(member, refusal):
 
 
 def record_event(*, thread, kind, comment=None, sequence=None):
-    """Write the replay-log entry for a change and schedule its broadcast after commit."""
+    """Write the replay-log entry for a change and wake the page's sockets after commit."""
     if sequence is None:
         sequence = thread.allocate_sequence()
     event = ThreadEvent.objects.create(thread=thread, sequence=sequence, kind=kind, comment=comment)
-    message = {
-        "type": "thread.event",
-        "thread_id": thread.pk,
-        "sequence": sequence,
-        "kind": kind,
-        "comment_id": comment.pk if comment else None,
-    }
-    group_name = thread.group_name
-    transaction.on_commit(lambda: broadcast(group_name, message))
+    send_on_commit(thread.group_name, {"type": "stream.event", "stream": thread.stream_name, "sequence": sequence})
     return event
-
-
-def broadcast(group_name, message):
-    """Send to a channel-layer group; never raise: the database is the guarantee, not the layer."""
-    try:
-        channel_layer = get_channel_layer()
-        if channel_layer is not None:
-            async_to_sync(channel_layer.group_send)(group_name, message)
-    except Exception:
-        logger.exception("Broadcast to %s failed; live clients will catch up from the database", group_name)
 
 
 # --- Threads ---------------------------------------------------------------------------------
 
 
+def thread_of(page, anchor=""):
+    """The thread of a page (any language version) or of a part of it, or None before its first comment."""
+    return Thread.objects.filter(translation_key=page.translation_key, anchor=anchor or "").first()
+
+
 def get_or_create_thread(*, page, anchor=""):
-    """The thread for a page (or a part of it), created on first use; callers check access first."""
-    thread = Thread.objects.filter(page=page, anchor=anchor).first()
+    """The thread for a page (or a declared part of it), shared by its language versions, created
+    on first use; callers check access first. Raises ValidationError for an undeclared anchor."""
+    anchor = policy.check_anchor(page, anchor)
+    thread = thread_of(page, anchor)
     if thread is not None:
         return thread
     try:
         with transaction.atomic():
-            return Thread.objects.create(page=page, anchor=anchor)
+            return Thread.objects.create(page=page, translation_key=page.translation_key, anchor=anchor)
     except IntegrityError:
-        return Thread.objects.get(page=page, anchor=anchor)
+        return Thread.objects.get(translation_key=page.translation_key, anchor=anchor)
 
 
 # --- Comments --------------------------------------------------------------------------------
@@ -264,9 +249,12 @@ def post_comment(*, thread, author, body, parent=None, idempotency_key=None):
 def post_comment_on_page(*, page, anchor, author, body, parent_id=None, idempotency_key=None):
     """`post_comment` for the panel's form: creates the page's thread on the first comment.
 
-    Precondition: the author may read the page's discussion (`access_page_by_id`). The thread is
-    created in the same transaction, so a rejected first comment leaves no empty thread behind.
+    Precondition: the author may read the page's discussion (`access_page_by_id`). The anchor must be
+    one the page declares (ValidationError otherwise). The thread is created in the same
+    transaction, so a rejected first comment leaves no empty thread behind.
     """
+    if not policy.may_view(author, page, anchor or ""):
+        raise Http404(_("No such discussion."))
     thread = get_or_create_thread(page=page, anchor=anchor or "")
     parent = None
     if parent_id:
@@ -432,32 +420,6 @@ def _accent_insensitive_prefix(query):
     return "".join(parts)
 
 
-def members_who_can_view_page_discussion(page):
-    """The active members `access.can_view_page_discussion` lets read the page's discussion, as one
-    queryset: coordinators and superusers; those Wagtail lets edit the page (its permissions, or the
-    group of the workflow task it awaits); on a live page, everyone who passes its view
-    restrictions. A page type's own `check_discussion_access` is Python: `mention_candidates`
-    applies it."""
-    User = get_user_model()
-    editors = page_permission_policy.users_with_permission_for_instance("change", page).values("pk")
-    allowed = Q(is_superuser=True) | Q(groups__name=COORDINATORS_GROUP) | Q(pk__in=editors)
-    task = page.current_workflow_task
-    if isinstance(task, GroupApprovalTask):
-        allowed |= Q(groups__in=task.groups.all())
-    if page.live:
-        restrictions = list(page.get_view_restrictions().prefetch_related("groups"))
-        if not restrictions:
-            return User.objects.filter(is_active=True)
-        if not any(r.restriction_type == PageViewRestriction.PASSWORD for r in restrictions):
-            passes = Q(pk__isnull=False)
-            for restriction in restrictions:
-                if restriction.restriction_type == PageViewRestriction.GROUPS:
-                    groups = [group.pk for group in restriction.groups.all()]
-                    passes &= Q(pk__in=User.objects.filter(groups__in=groups).values("pk"))
-            allowed |= passes
-    return User.objects.filter(is_active=True).filter(pk__in=User.objects.filter(allowed).values("pk"))
-
-
 def mention_candidates(*, viewer, page, query):
     """The members the viewer may @mention in the page's discussion whose first name, last name (or
     a word of either) or email address starts with `query`, accents and case aside: at most 8,
@@ -476,17 +438,17 @@ def mention_candidates(*, viewer, page, query):
     prefix = _accent_insensitive_prefix(query)
     in_a_name = rf"(^|\s){prefix}"
     matches = (
-        members_who_can_view_page_discussion(page)
+        policy.members_who_may_view(page)
         .exclude(pk=viewer.pk)
         .filter(Q(first_name__iregex=in_a_name) | Q(last_name__iregex=in_a_name) | Q(email__iregex=f"^{prefix}"))
         .order_by("last_name", "first_name", "email")
     )
-    if getattr(page.specific_class, "check_discussion_access", None) is None:
+    if getattr(page.specific_class, "can_discuss", None) is None:
         members = list(matches[:MAX_MENTION_CANDIDATES])
     else:
         members = list(
             itertools.islice(
-                (member for member in matches.iterator() if can_view_page_discussion(member, page)),
+                (member for member in matches.iterator() if policy.may_view(member, page)),
                 MAX_MENTION_CANDIDATES,
             )
         )

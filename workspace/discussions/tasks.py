@@ -14,10 +14,12 @@ from django.utils.translation import gettext
 from django_tasks import task
 
 from workspace.accounts.models import COORDINATORS_GROUP
+from workspace.notifications.models import Notification
+from workspace.notifications.services import wants_immediate_email
 
 from .access import can_view_thread, is_member
-from .models import Flag, Notification
-from .notifications import comment_text, digest_notifications, digest_recipients, wants_email
+from .models import Comment, Flag
+from .notifications import comment_text
 
 
 def comment_url(comment):
@@ -70,18 +72,16 @@ def send_flag_alert(flag_id):
 def send_mention_email(notification_id):
     """Email a mentioned member at once, if they still can see the thread and want such emails."""
     notification = (
-        Notification.objects.select_related("recipient", "comment__author", "thread__page")
-        .filter(pk=notification_id, emailed_at__isnull=True)
-        .first()
+        Notification.objects.select_related("recipient").filter(pk=notification_id, emailed_at__isnull=True).first()
     )
-    if notification is None or notification.comment is None or not notification.comment.is_visible:
+    comment = notification and notification.target
+    if not isinstance(comment, Comment) or not comment.is_visible:
         return False
     member = notification.recipient
-    if not is_member(member) or not can_view_thread(member, notification.thread):
+    if not is_member(member) or not can_view_thread(member, comment.thread):
         return False
-    if not wants_email(member, Notification.Kind.MENTION):
+    if not wants_immediate_email(member):
         return False
-    comment = notification.comment
     _send(
         member,
         subject=lambda: gettext("%(author)s mentioned you in a discussion") % {"author": comment.author},
@@ -90,41 +90,3 @@ def send_mention_email(notification_id):
     )
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
-
-
-def email_daily_digests(*, now=None):
-    """Email each member (digest on) their unread notifications of the last day, in their language.
-
-    Each notification goes in at most one email (it is marked emailed), so running twice is harmless.
-    Returns the number of emails sent.
-    """
-    now = now or timezone.now()
-    sent = 0
-    for member in digest_recipients():
-        notifications = digest_notifications(member, now=now)
-        if not notifications:
-            continue
-        for notification in notifications:
-            # A comment hidden or deleted since is named, never quoted.
-            if notification.comment is not None and notification.comment.is_visible:
-                notification.text = comment_text(notification.comment.body)
-                notification.url = comment_url(notification.comment)
-        _send(
-            member,
-            subject=lambda: gettext("Your discussions today"),
-            template="discussions/email/digest.txt",
-            context={"notifications": notifications, "notifications_url": _notifications_url()},
-        )
-        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
-        sent += 1
-    return sent
-
-
-def _notifications_url():
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("discussions:notifications")
-
-
-@task()
-def send_daily_digests():
-    """The daily digest for the task worker's scheduler (the `send_digests` command does the same)."""
-    return email_daily_digests()

@@ -19,9 +19,4 @@ urlpatterns = [
     path("threads/<int:thread_id>/events/", views.events, name="events"),
     path("threads/<int:thread_id>/follow/", views.follow, name="follow"),
     path("threads/<int:thread_id>/unfollow/", views.unfollow, name="unfollow"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
-    path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
-    path("notifications/<int:notification_id>/open/", views.notification_open, name="notification_open"),
-    path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
 ]

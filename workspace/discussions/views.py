@@ -10,20 +10,18 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from workspace.accounts.middleware import member_required
+from workspace.accounts.middleware import member_required, mfa_required
 
 from . import notifications, services
-from .access import access_comment_by_id, access_page_by_id, access_thread_by_id, can_view_thread
-from .forms import CommentForm, EditCommentForm, FlagForm, ModerationForm, NotificationPreferencesForm
-from .models import Notification, NotificationPreferences, Thread
+from .access import access_comment_by_id, access_page_by_id, access_thread_by_id, policy
+from .forms import CommentForm, EditCommentForm, FlagForm, ModerationForm
 from .rendering import comment_context, events_after, render_comment, thread_comments, thread_rendering
 
 
@@ -73,18 +71,25 @@ def invalid_form(request, form):
     return refuse(request, status=400, errors=errors, form=form)
 
 
-def done(request, *, comment=None, thread, message, status=200):
+def done(request, *, comment=None, thread, message, status=200, page=None):
+    """The answer to a change: JSON with the comment rendered for the member, or back to the page they read."""
+    page = page or policy.page_for_reader(thread)
     if wants_json(request):
-        payload = {"thread_id": thread.pk, "sequence": thread.last_sequence, "message": str(message)}
+        payload = {
+            "thread_id": thread.pk,
+            "stream": thread.stream_name,
+            "sequence": thread.last_sequence,
+            "message": str(message),
+        }
         if comment is not None:
             payload |= {
                 "comment_id": comment.pk,
                 "parent_id": comment.parent_id,
-                "html": render_comment(comment, viewer=request.user, thread=thread, request=request),
+                "html": render_comment(comment, viewer=request.user, thread=thread, request=request, page=page),
             }
         return JsonResponse(payload, status=status)
     messages.success(request, message)
-    return HttpResponseRedirect(page_url(request, thread.page, comment.anchor_id if comment else "discussion"))
+    return HttpResponseRedirect(page_url(request, page, comment.anchor_id if comment else "discussion"))
 
 
 @discussion_action
@@ -102,8 +107,9 @@ def post(request, page_id):
         idempotency_key=form.cleaned_data["idempotency_key"],
     )
     comment.thread.refresh_from_db()
-    comment.thread.page = page
-    return done(request, comment=comment, thread=comment.thread, message=_("Your comment was posted."), status=201)
+    return done(
+        request, comment=comment, thread=comment.thread, message=_("Your comment was posted."), status=201, page=page
+    )
 
 
 @discussion_action
@@ -133,6 +139,7 @@ def flag(request, comment_id):
     return done(request, thread=comment.thread, message=_("Thank you: the coordinators will review this comment."))
 
 
+@mfa_required
 @discussion_action
 def hide(request, comment_id):
     comment = access_comment_by_id(request.user, comment_id)
@@ -143,6 +150,7 @@ def hide(request, comment_id):
     return done(request, comment=comment, thread=comment.thread, message=_("The comment is hidden."))
 
 
+@mfa_required
 @discussion_action
 def restore(request, comment_id):
     comment = access_comment_by_id(request.user, comment_id)
@@ -153,6 +161,7 @@ def restore(request, comment_id):
     return done(request, comment=comment, thread=comment.thread, message=_("The comment is visible again."))
 
 
+@mfa_required
 @discussion_action
 def lock(request, thread_id):
     thread = access_thread_by_id(request.user, thread_id)
@@ -160,6 +169,7 @@ def lock(request, thread_id):
     return done(request, thread=thread, message=_("The discussion is locked."))
 
 
+@mfa_required
 @discussion_action
 def unlock(request, thread_id):
     thread = access_thread_by_id(request.user, thread_id)
@@ -173,7 +183,7 @@ def comments(request, thread_id):
     """The thread's comments as an HTML fragment (the panel's list), for a client that lost track."""
     thread = access_thread_by_id(request.user, thread_id)
     context = {"comments": thread_comments(thread, request.user), **comment_context(viewer=request.user, thread=thread)}
-    with thread_rendering(thread, request.user):
+    with thread_rendering(thread, request.user, policy.page_for_reader(thread)):
         html = render_to_string("discussions/comment_list.html", context, request=request)
     if wants_json(request):
         return JsonResponse({"html": html, "sequence": thread.last_sequence})
@@ -189,7 +199,7 @@ def events(request, thread_id):
         after = max(0, int(request.GET.get("after", "0")))
     except ValueError:
         return JsonResponse({"message": str(_("“after” must be a whole number."))}, status=400)
-    result = events_after(thread_id=thread.pk, viewer=request.user, after=after)
+    result = events_after(thread_id=thread.pk, viewer=request.user, after=after, page=policy.page_for_reader(thread))
     if result is None:
         return JsonResponse({"message": str(_("No such discussion."))}, status=404)
     rendered, latest = result
@@ -202,7 +212,7 @@ def events(request, thread_id):
 def page_thread(request, page_id):
     """The page's thread once a first comment has created it (`?anchor=`), for a panel opened before."""
     page = access_page_by_id(request.user, page_id)
-    thread = Thread.objects.filter(page=page, anchor=request.GET.get("anchor", "")).first()
+    thread = services.thread_of(page, request.GET.get("anchor", ""))
     return JsonResponse({"thread_id": thread and thread.pk, "sequence": thread.last_sequence if thread else 0})
 
 
@@ -215,76 +225,7 @@ def mention_candidates(request, page_id):
     return JsonResponse(candidates, safe=False)
 
 
-# --- Notifications and follows -----------------------------------------------------------------
-
-NOTIFICATIONS_PER_PAGE = 20
-
-
-@member_required
-@require_GET
-def notification_list(request):
-    """The member's notification centre, newest first; a notification of a thread they can no longer
-    see is listed without its text."""
-    paginator = Paginator(Notification.objects.filter(recipient=request.user).for_listing(), NOTIFICATIONS_PER_PAGE)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    visible = {}
-    for notification in page_obj:
-        if notification.thread_id not in visible:
-            visible[notification.thread_id] = can_view_thread(request.user, notification.thread)
-        notification.viewer_can_see = visible[notification.thread_id]
-    context = {
-        "page_obj": page_obj,
-        "notifications": page_obj.object_list,
-        "unread": notifications.unread_count(request.user.pk),
-        "preferences_form": NotificationPreferencesForm(instance=NotificationPreferences.for_member(request.user)),
-    }
-    return render(request, "discussions/notifications.html", context)
-
-
-@member_required
-@require_POST
-def notification_open(request, notification_id):
-    """Mark one notification read and go to its comment (or back to the list if it is out of reach)."""
-    notification = get_object_or_404(
-        Notification.objects.select_related("thread__page"), pk=notification_id, recipient=request.user
-    )
-    notifications.mark_read(member=request.user, notification_ids=[notification.pk])
-    if not can_view_thread(request.user, notification.thread):
-        return redirect("discussions:notifications")
-    fragment = f"comment-{notification.comment_id}" if notification.comment_id else "discussion"
-    return HttpResponseRedirect(page_url(request, notification.thread.page, fragment))
-
-
-@member_required
-@require_POST
-def notification_read(request, notification_id):
-    get_object_or_404(Notification, pk=notification_id, recipient=request.user)
-    notifications.mark_read(member=request.user, notification_ids=[notification_id])
-    return notifications_done(request, _("Marked as read."))
-
-
-@member_required
-@require_POST
-def notifications_read_all(request):
-    notifications.mark_read(member=request.user)
-    return notifications_done(request, _("All notifications are marked as read."))
-
-
-def notifications_done(request, message):
-    if wants_json(request):
-        return JsonResponse({"unread": notifications.unread_count(request.user.pk), "message": str(message)})
-    messages.success(request, message)
-    return redirect("discussions:notifications")
-
-
-@member_required
-@require_POST
-def notification_preferences(request):
-    form = NotificationPreferencesForm(request.POST, instance=NotificationPreferences.for_member(request.user))
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Your email preferences are saved."))
-    return redirect("discussions:notifications")
+# --- Follows -----------------------------------------------------------------------------------
 
 
 @member_required
@@ -307,4 +248,4 @@ def follow_done(request, thread, *, following, message):
     if wants_json(request):
         return JsonResponse({"thread_id": thread.pk, "following": following, "message": str(message)})
     messages.success(request, message)
-    return HttpResponseRedirect(page_url(request, thread.page, "discussion"))
+    return HttpResponseRedirect(page_url(request, policy.page_for_reader(thread), "discussion"))

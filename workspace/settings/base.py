@@ -12,6 +12,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from workspace.core.reference import DEFAULT_LANGUAGE
+from workspace.core.reference import LANGUAGES as REFERENCE_LANGUAGES
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "workspace"
 
@@ -39,11 +42,13 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     # daphne first so that `runserver` serves websockets too.
     "daphne",
+    "workspace.core",
+    "workspace.live",
     "workspace.accounts",
     "workspace.site",
     "workspace.discussions",
-    "meetings",
     "workplans",
+    "meetings",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -58,6 +63,8 @@ INSTALLED_APPS = [
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail",
+    # After wagtail.admin: its ready() replaces Wagtail's workflow emails with the workspace's notices.
+    "workspace.notifications",
     "modelcluster",
     "taggit",
     "allauth",
@@ -97,7 +104,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "workspace.site.middleware.AdminDraftPrivacyMiddleware",
     # Last, so that its process_exception sees a view's 404 first: logs refused foreign objects.
-    "workspace.site.middleware.ForeignObjectLogMiddleware",
+    "workspace.core.middleware.ForeignObjectLogMiddleware",
 ]
 
 ROOT_URLCONF = "workspace.urls"
@@ -235,12 +242,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation -------------------------------------------------------------------
-LANGUAGE_CODE = "es"
-LANGUAGES = [
-    ("es", "Español"),
-    ("en", "English"),
-    ("fr", "Français"),
-]
+LANGUAGE_CODE = DEFAULT_LANGUAGE
+LANGUAGES = list(REFERENCE_LANGUAGES)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

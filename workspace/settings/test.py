@@ -23,3 +23,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # child process through the environment.
     os.environ.setdefault("WORKSPACE_TEST_DB", str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3"))
     DATABASES["default"]["TEST"] = {"NAME": os.environ["WORKSPACE_TEST_DB"]}
+
+# Page types that exist only for the tests (a page with twelve discussable parts…).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405

@@ -11,6 +11,16 @@ class SiteConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the deploy checks)
 
     def setup_workspace(self):
+        """Translation permissions and the site's address (called by `setup_workspace`, after the tree)."""
         from .translation import setup_translation
 
         setup_translation()
+
+    def seed_demo(self):
+        """Demo members, best practices and their discussions; returns the demo sign-ins (called by `seed_demo`)."""
+        from .demo import seed_demo
+        from .demo_discussions import seed_discussions
+
+        sign_ins = seed_demo()
+        seed_discussions()
+        return sign_ins

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
+from workspace.core.reference import GOVERNMENT_CODES
+
 from .models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -32,7 +34,6 @@ from .models import (
     TargetPopulation,
     search_words,
 )
-from .reference import GOVERNMENT_CODES
 
 PER_PAGE = 20
 MAX_QUERY_LENGTH = 200

@@ -1,13 +1,12 @@
 from csp.middleware import CSPMiddleware
 from csp.utils import default_config
 from django.conf import settings
-from django.http import Http404
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from workspace.accounts.security import security_event
+from workspace.core.middleware import ForeignObjectNotFound
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -40,37 +39,6 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", get_language())
             return response
         return super().process_response(request, response)
-
-
-class ForeignObjectNotFound(Http404):
-    """A 404 for an object that exists but is not the member's to see (another government's draft).
-
-    The member gets the ordinary 404, which says nothing of the object; ForeignObjectLogMiddleware
-    writes the security event, with the request's path, once the view has raised it.
-    """
-
-    def __init__(self, message, *, kind, object_id):
-        super().__init__(message)
-        self.kind = kind
-        self.object_id = object_id
-
-
-class ForeignObjectLogMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, ForeignObjectNotFound):
-            security_event(
-                "foreign_object_404",
-                request=request,
-                user=getattr(request, "user", None),
-                kind=exception.kind,
-                object_id=exception.object_id,
-            )
 
 
 class AdminDraftPrivacyMiddleware:

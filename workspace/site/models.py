@@ -5,9 +5,6 @@ and its English and French translations. Per-government scoping is Wagtail's pag
 on each GovernmentPage subtree, not code in views.
 """
 
-import re
-import unicodedata
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -40,9 +37,11 @@ from wagtail.search import index
 from wagtail.search.tasks import insert_or_update_object_task
 
 from workspace.accounts.models import focal_points_group_name
+from workspace.core.choices import Pillar  # noqa: F401  (the library's filters import it from here)
+from workspace.core.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE
+from workspace.core.text import WORD, fold_accents, search_words  # noqa: F401  (search_words: used by filters)
 
 from .blocks import RICH_TEXT_FEATURES, KeyFiguresBlock, PracticeBodyBlock
-from .reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE
 
 LANGUAGE_CHOICES = [("es", "Español"), ("en", "English"), ("fr", "Français")]
 
@@ -184,30 +183,6 @@ class GovernmentPage(Page):
 PILLAR_PAGE_PRACTICES = 12
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
-
-
-class Pillar(models.IntegerChoices):
-    """The programme's four pillars, by number (the same in every language)."""
-
-    CAPACITY_BUILDING = 1, _("Migration-governance capacity-building")
-    PARTNERSHIPS = 2, _("Partnerships")
-    CRISIS_MANAGEMENT = 3, _("Migration crisis management")
-    PREVENTION = 4, _("Prevention through communication for development")
-
-
-def fold_accents(text):
-    """“Migración, niños” → “migracion, ninos”: lower case, without diacritics."""
-    decomposed = unicodedata.normalize("NFKD", str(text or ""))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
-
-
-def search_words(text, *, limit=None):
-    """The words of a search query, accent-folded; punctuation (query syntax) is dropped."""
-    words = WORD.findall(fold_accents(text))
-    return words[:limit] if limit else words
-
-
-WORD = re.compile(r"\w+")
 
 
 class AccentFoldedSearchField(index.SearchField):

@@ -3,6 +3,7 @@
 Called by `manage.py setup_workspace`, by `make run` and by the release phase.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import (
@@ -20,9 +21,9 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from meetings.models import MeetingIndexPage
-from workplans.models import WorkPlanIndexPage
 from workspace.accounts.models import COORDINATORS_GROUP, PARTICIPANTS_GROUP, focal_points_group_name
+from workspace.core.reference import DEFAULT_LANGUAGE, GOVERNMENTS, PILLARS
+from workspace.core.reference import LANGUAGE_CODES as LANGUAGES
 
 from .models import (
     BestPracticeIndexPage,
@@ -33,10 +34,7 @@ from .models import (
     PillarPage,
     TargetPopulation,
 )
-from .reference import GOVERNMENTS, PILLARS
 
-DEFAULT_LANGUAGE = "es"
-LANGUAGES = ("es", "en", "fr")
 REVIEW_WORKFLOW = "Coordinator review"
 REVIEW_TASK = "Coordinator approval"
 
@@ -67,13 +65,9 @@ SECTIONS = (
         "practices",
         {"es": "Buenas prácticas", "en": "Best practices", "fr": "Bonnes pratiques"},
     ),
-    (
-        WorkPlanIndexPage,
-        "workplans",
-        {"es": "Planes de trabajo", "en": "Work plans", "fr": "Plans de travail"},
-    ),
-    (MeetingIndexPage, "meetings", {"es": "Reuniones", "en": "Meetings", "fr": "Réunions"}),
 )
+# The sections in the main navigation (`show_in_menus`); other apps add theirs with `ensure_section`.
+MENU_SECTIONS = ("governments", "practices")
 
 FOCAL_POINT_PAGE_PERMISSIONS = ("add_page", "change_page")
 COORDINATOR_PAGE_PERMISSIONS = (
@@ -135,12 +129,19 @@ COORDINATOR_COLLECTION_PERMISSIONS = FOCAL_POINT_COLLECTION_PERMISSIONS + (
 
 @transaction.atomic
 def setup_workspace():
-    """Create locales, the page tree in three languages, groups, permissions and workflow."""
+    """Create locales, the page tree in three languages, groups, permissions and workflow.
+
+    Then every other app whose AppConfig has a `setup_workspace()` method adds its part (its
+    section with `ensure_section`, its permissions), in INSTALLED_APPS order: the site never
+    imports the sections built on it.
+    """
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGUAGES}
     home = _ensure_home(locales[DEFAULT_LANGUAGE])
     sections = {}
     for model, slug, titles in SECTIONS:
-        sections[slug] = _ensure_child(home, model, slug, title=titles[DEFAULT_LANGUAGE])
+        sections[slug] = _ensure_child(
+            home, model, slug, title=titles[DEFAULT_LANGUAGE], show_in_menus=slug in MENU_SECTIONS
+        )
     pillars = [
         _ensure_child(
             sections["pillars"],
@@ -189,7 +190,23 @@ def setup_workspace():
     _ensure_groups_and_permissions()
     _ensure_review_workflow()
     _ensure_target_populations()
+    for config in apps.get_app_configs():
+        if callable(getattr(config, "setup_workspace", None)):
+            config.setup_workspace()
     return home
+
+
+def ensure_section(model, slug, titles, *, show_in_menus=True):
+    """A section index page under the home page, in every language (idempotent); for other apps' setup.
+
+    `titles`: language code → title. Returns the page in the default language.
+    """
+    home = HomePage.objects.get(depth=2, locale__language_code=DEFAULT_LANGUAGE)
+    section = _ensure_child(home, model, slug, title=titles[DEFAULT_LANGUAGE], show_in_menus=show_in_menus)
+    for code in LANGUAGES:
+        if code != DEFAULT_LANGUAGE:
+            _ensure_translation(section, Locale.objects.get(language_code=code), title=titles[code])
+    return section
 
 
 def _ensure_roots(locale):

@@ -13,8 +13,7 @@ from django.db import transaction
 from wagtail.models import Site
 
 from workspace.accounts.models import COORDINATORS_GROUP, focal_points_group_name
-
-from .reference import GOVERNMENT_CODES
+from workspace.core.reference import GOVERNMENT_CODES
 
 TRANSLATE_PERMISSION = ("wagtail_localize", "submit_translation")
 

@@ -8,8 +8,10 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from workspace.core.middleware import ForeignObjectNotFound
+
 from .documents import can_download_document
-from .middleware import ForeignObjectNotFound, may_publish
+from .middleware import may_publish
 from .models import BestPracticePage, TargetPopulation
 
 

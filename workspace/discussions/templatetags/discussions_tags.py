@@ -3,26 +3,27 @@ import uuid
 from django import template
 from django.utils.safestring import mark_safe
 
-from workspace.discussions.access import can_post_in_thread, can_view_page_discussion, is_moderator
-from workspace.discussions.models import Flag, Thread
-from workspace.discussions.notifications import is_following, unread_count
+from workspace.discussions.access import can_post_in_thread, can_view_page_discussion, declared_anchors, is_moderator
+from workspace.discussions.models import Flag
+from workspace.discussions.notifications import is_following
 from workspace.discussions.rendering import thread_comments
-from workspace.discussions.services import editable_source, sanitize_comment_html
+from workspace.discussions.services import editable_source, sanitize_comment_html, thread_of
 
 register = template.Library()
 
 
 @register.inclusion_tag("discussions/panel.html", takes_context=True)
 def discussion_panel(context, page, anchor=""):
-    """The discussion of a page (or of a part of it, by anchor); nothing for those who may not see it.
+    """The discussion of a page (or of a part it declares, by anchor); nothing for those who may not see it.
 
-    A thread is created by the first POST, never by showing the panel.
+    The language versions of a page share one discussion. A thread is created by the first POST,
+    never by showing the panel; the panel follows its stream on the page's one socket either way.
     """
     request = context.get("request")
     viewer = getattr(request, "user", None)
-    if page is None or not can_view_page_discussion(viewer, page):
+    if page is None or anchor not in declared_anchors(page) or not can_view_page_discussion(viewer, page, anchor):
         return {"hidden": True}
-    thread = Thread.objects.filter(page=page, anchor=anchor).first()
+    thread = thread_of(page, anchor)
     comments = thread_comments(thread, viewer) if thread else []
     return {
         "request": request,
@@ -33,8 +34,10 @@ def discussion_panel(context, page, anchor=""):
         "comments": comments,
         "viewer": viewer,
         "is_moderator": is_moderator(viewer),
-        "can_post": can_post_in_thread(viewer, thread) if thread else True,
-        "socket_path": f"/ws/threads/{thread.pk}/" if thread else "",
+        "can_post": can_post_in_thread(viewer, thread, page=page) if thread else True,
+        "socket_path": f"/ws/pages/{page.pk}/",
+        "stream": f"discussion:{anchor}",
+        "sequence": thread.last_sequence if thread else 0,
         "following": is_following(viewer, thread) if thread else False,
         "flag_reasons": Flag.Reason.choices,
     }
@@ -55,12 +58,3 @@ def comment_source(body):
 @register.simple_tag
 def new_idempotency_key():
     return uuid.uuid4().hex
-
-
-@register.simple_tag(takes_context=True)
-def unread_notification_count(context):
-    """The signed-in member's unread notifications (one query), for the bell."""
-    user = getattr(context.get("request"), "user", None)
-    if user is None or not user.is_authenticated:
-        return 0
-    return unread_count(user.pk)

@@ -2,9 +2,9 @@
  * Live discussions: progressive enhancement of the discussion panel (templates/discussions/panel.html).
  *
  * Without this script every form still works (POST, redirect back to the comment). With it:
- * forms post with fetch (CSRF header, an idempotency key per submission, reused on retry), and a
- * websocket per thread pushes server-rendered comments, replaying from the last sequence seen
- * after a reconnect. The protocol is described in docs/realtime.md.
+ * forms post with fetch (CSRF header, an idempotency key per submission, reused on retry), and the
+ * page's one live socket (live.js) pushes server-rendered comments on the panel's stream,
+ * replaying from the last sequence seen after a reconnect. The protocol is in docs/realtime.md.
  */
 (function () {
   "use strict";
@@ -14,19 +14,9 @@
   }
   window.workspaceDiscussions = true;
 
-  var PERMANENT_CLOSE_CODES = [4401, 4403, 4404];
-  var BACKOFF_BASE_MS = 1000;
-  var BACKOFF_CAP_MS = 30000;
   var TYPING_EVERY_MS = 3000;
   var TYPING_SHOWN_MS = 4000;
-  // The server speaks at least every heartbeat (25 s): silence for longer than two means the
-  // connection died without a close (sleep, a dropped network, a proxy) and must be replaced.
-  var SILENT_SOCKET_MS = 60000;
   var MENTION_DELAY_MS = 150;
-  // A panel opened before the page's first comment has no thread to follow yet: it asks for one
-  // now and then, less often the longer it waits.
-  var THREAD_CHECK_FIRST_MS = 10000;
-  var THREAD_CHECK_CAP_MS = 120000;
   // "@" + the start of a handle, right before the caret; as the mention parser reads them
   // (notifications.py), an "@" right after a letter, a digit, "." or "@" belongs to an address.
   // (Python's \w is Unicode: letters, digits and "_" of any script.)
@@ -87,9 +77,7 @@
     this.threadId = this.data.threadId || null;
     this.lastSequence = parseInt(this.data.sequence || "0", 10);
     this.viewerId = this.data.viewerId;
-    this.socket = null;
-    this.attempt = 0;
-    this.stopped = false;
+    this.stream = this.data.stream;
     this.lastTyping = 0;
     this.typingTimer = null;
     this.list = section.querySelector("[data-comment-list]");
@@ -101,13 +89,30 @@
     this.mentions = new MentionAutocomplete(section);
     section.addEventListener("submit", this.onSubmit.bind(this));
     section.addEventListener("input", this.onInput.bind(this));
-    window.addEventListener("online", this.reconnectNow.bind(this));
-    if (this.threadId) {
-      this.connect();
-    } else if (this.data.threadUrl) {
-      this.waitForThread(THREAD_CHECK_FIRST_MS);
+    if (window.WorkspaceLive && window.WebSocket && this.data.liveSocket) {
+      this.listen(window.WorkspaceLive.socket(this.data.liveSocket));
     }
   }
+
+  // The page's one socket carries this panel's stream (from before its first comment: no polling).
+  Discussion.prototype.listen = function (live) {
+    var self = this;
+    this.live = live;
+    live.subscribe(this.stream, this.lastSequence, {
+      event: function (event) { self.applyEvent(event); },
+      typing: function (message) { self.showTyping(message.name); },
+      refused: function (message) { self.showStopped(message.code); },
+    });
+    live.on("status", function (status) { self.setPaused(status.paused); });
+    live.on("stopped", function (status) { self.showStopped(status.code); });
+    live.on("presence", function (message) { self.showPresence(message.count); });
+    live.on("heartbeat", function (message) { self.showPresence(message.present); });
+    live.on("error", function (message) {
+      if (message.code === "rate_limited") {
+        self.holdPosting(message.message, message.retry_after);
+      }
+    });
+  };
 
   Discussion.prototype.csrfToken = function (form) {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]") ||
@@ -202,43 +207,8 @@
       textarea.value = ""; // a new comment or a reply is sent: the box is free for the next one
     }
     if (!this.threadId && data.thread_id) {
-      this.follow(data.thread_id);
+      this.threadId = String(data.thread_id); // the panel's first comment created the thread
     }
-  };
-
-  Discussion.prototype.follow = function (threadId) {
-    window.clearTimeout(this.threadTimer);
-    this.threadId = String(threadId);
-    this.lastSequence = 0; // replay the new thread from its start; duplicates replace themselves
-    this.connect();
-  };
-
-  Discussion.prototype.waitForThread = function (delay) {
-    var self = this;
-    var later = function () { self.waitForThread(Math.min(THREAD_CHECK_CAP_MS, delay * 2)); };
-    this.threadTimer = window.setTimeout(function () {
-      if (document.hidden) {
-        later();
-        return;
-      }
-      fetch(self.data.threadUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (response) {
-          if (response.status === 403 || response.status === 404) {
-            return null; // no longer theirs to read: stop asking
-          }
-          return response.json().then(function (data) {
-            if (self.threadId) {
-              return; // their own first comment got there first
-            }
-            if (data.thread_id) {
-              self.follow(data.thread_id);
-            } else {
-              later();
-            }
-          });
-        })
-        .catch(later);
-    }, delay);
   };
 
   // Over the rate limit (this tab or another): every form of the panel says so and waits.
@@ -280,13 +250,12 @@
   };
 
   Discussion.prototype.onInput = function (event) {
-    if (event.target.tagName !== "TEXTAREA" || !this.socket || this.socket.readyState !== WebSocket.OPEN) {
+    if (event.target.tagName !== "TEXTAREA" || !this.live) {
       return;
     }
     var now = Date.now();
-    if (now - this.lastTyping >= TYPING_EVERY_MS) {
+    if (now - this.lastTyping >= TYPING_EVERY_MS && this.live.send({ type: "typing", stream: this.stream })) {
       this.lastTyping = now;
-      this.socket.send(JSON.stringify({ type: "typing" }));
     }
   };
 
@@ -349,105 +318,6 @@
     window.setTimeout(function () { announcer.textContent = text; }, 50);
   };
 
-  Discussion.prototype.catchUp = function () {
-    var self = this;
-    var url = "/discussions/threads/" + this.threadId + "/events/?after=" + this.lastSequence;
-    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) {
-        if (!data) {
-          return;
-        }
-        data.events.forEach(self.applyEvent, self);
-        if (data.more) {
-          return self.catchUp();
-        }
-      })
-      .catch(function () {});
-  };
-
-  // --- Websocket -------------------------------------------------------------------------------
-
-  Discussion.prototype.connect = function () {
-    if (this.stopped || !this.threadId) {
-      return;
-    }
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var url = scheme + window.location.host + "/ws/threads/" + this.threadId + "/?after=" + this.lastSequence;
-    var socket = new WebSocket(url);
-    this.socket = socket;
-    var self = this;
-    socket.onopen = function () {
-      self.attempt = 0;
-      self.setPaused(false);
-      self.watch(socket);
-    };
-    socket.onmessage = function (message) {
-      self.watch(socket);
-      var data;
-      try {
-        data = JSON.parse(message.data);
-      } catch (error) {
-        return;
-      }
-      self.receive(data);
-    };
-    socket.onclose = function (event) {
-      self.closed(socket, event.code);
-    };
-  };
-
-  Discussion.prototype.closed = function (socket, code) {
-    if (this.socket !== socket) {
-      return; // a socket given up on already
-    }
-    window.clearTimeout(this.silenceTimer);
-    this.socket = null;
-    if (PERMANENT_CLOSE_CODES.indexOf(code) !== -1) {
-      this.stopped = true;
-      this.setPaused(false);
-      return;
-    }
-    this.setPaused(true);
-    // Exponential backoff with full jitter, so a restarted server is not hit by everyone at once.
-    var ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, this.attempt));
-    this.attempt += 1;
-    this.retryTimer = window.setTimeout(this.connect.bind(this), Math.random() * ceiling);
-  };
-
-  Discussion.prototype.watch = function (socket) {
-    var self = this;
-    window.clearTimeout(this.silenceTimer);
-    this.silenceTimer = window.setTimeout(function () {
-      self.closed(socket, 1006); // at once: closing a dead socket may wait for an answer that never comes
-      socket.close();
-    }, SILENT_SOCKET_MS);
-  };
-
-  Discussion.prototype.reconnectNow = function () {
-    if (!this.socket && !this.stopped && this.threadId) {
-      window.clearTimeout(this.retryTimer);
-      this.connect();
-    }
-  };
-
-  Discussion.prototype.receive = function (data) {
-    if (data.type === "event") {
-      this.applyEvent(data);
-    } else if (data.type === "heartbeat") {
-      if (data.sequence > this.lastSequence) {
-        this.catchUp(); // a broadcast went missing: fetch what the server has
-      }
-      this.showPresence(data.present);
-    } else if (data.type === "error" && data.code === "rate_limited") {
-      this.holdPosting(data.message, data.retry_after);
-    } else if (data.type === "presence") {
-      this.showPresence(data.count);
-    } else if (data.type === "typing") {
-      this.showTyping(data.name);
-    }
-  };
-
   Discussion.prototype.showPresence = function (count) {
     if (!this.presence || !count) {
       return;
@@ -466,6 +336,13 @@
   Discussion.prototype.setPaused = function (paused) {
     this.notice.textContent = paused ? this.data.textPaused : "";
     this.notice.hidden = !paused;
+  };
+
+  // The server ended live updates for good (signed out, no access any more, page gone): say why.
+  Discussion.prototype.showStopped = function (code) {
+    var text = this.data["textStopped" + code] || this.data.textStopped;
+    this.notice.textContent = text || "";
+    this.notice.hidden = !text;
   };
 
   // --- @mention autocomplete ----------------------------------------------------------------------

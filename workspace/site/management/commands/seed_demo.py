@@ -1,8 +1,8 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from workspace.discussions.demo import seed_discussions
-from workspace.site.demo import DEMO_PASSWORD, seed_demo
+from workspace.site.demo import DEMO_PASSWORD
 from workspace.site.setup import setup_workspace
 
 
@@ -20,8 +20,13 @@ class Command(BaseCommand):
                 returncode=2,
             )
         setup_workspace()
-        sign_ins = seed_demo()
-        seed_discussions()
+        # Each app seeds its own demo data, in INSTALLED_APPS order (members and practices first,
+        # then discussions, work plans, meetings): an AppConfig with a `seed_demo()` method.
+        sign_ins = []
+        for config in apps.get_app_configs():
+            seed = getattr(config, "seed_demo", None)
+            if callable(seed):
+                sign_ins += seed() or []
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo sign-ins:"))
         for email, role, government in sign_ins:
             suffix = f" · {government}" if government else ""

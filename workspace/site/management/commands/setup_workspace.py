@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from workspace.site.setup import setup_workspace
@@ -12,6 +11,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         setup_workspace()
-        # Until setup_workspace calls each app's own step (AppConfig.setup_workspace) itself.
-        apps.get_app_config("site").setup_workspace()
         self.stdout.write(self.style.SUCCESS("Workspace is set up."))

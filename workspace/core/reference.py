@@ -1,9 +1,16 @@
-"""The programme's fixed reference data: the nine governments and the four pillars.
+"""The programme's fixed reference data, written once: the nine governments, the four pillars, the languages.
 
-`setup_workspace` turns these into pages; nothing else should hard-code the lists.
+`setup_workspace` turns these into pages and locales, the settings read the languages, the models
+read the pillars' choices (`workspace.core.choices`); nothing else should hard-code the lists.
+Plain data, no models: the settings import it.
 """
 
 from dataclasses import dataclass
+
+# The interface and content languages; Spanish is the default and the source of translations.
+LANGUAGES = (("es", "Español"), ("en", "English"), ("fr", "Français"))
+LANGUAGE_CODES = tuple(code for code, _name in LANGUAGES)
+DEFAULT_LANGUAGE = "es"
 
 
 @dataclass(frozen=True)
@@ -166,3 +173,10 @@ PILLARS = (
         },
     ),
 )
+
+PILLARS_BY_NUMBER = {pillar.number: pillar for pillar in PILLARS}
+
+
+def name_in(names, language):
+    """A name from one of the dicts above in the given language (Spanish when it is missing)."""
+    return names.get((language or DEFAULT_LANGUAGE)[:2]) or names[DEFAULT_LANGUAGE]

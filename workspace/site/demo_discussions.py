@@ -1,4 +1,4 @@
-"""Demo discussions for `seed_demo` (the lead calls `seed_discussions()` from workspace/site/demo.py).
+"""Demo discussions on the demo practices, for `seed_demo` (site seeds them: it sits above discussions).
 
 Idempotent: a page that already has a discussion is left alone. Comments go through the services
 (sanitising, sequences, follows, notifications), so the demo looks like real use.
@@ -7,9 +7,8 @@ Idempotent: a page that already has a discussion is left alone. Comments go thro
 from django.contrib.auth import get_user_model
 
 from workspace.accounts.models import COORDINATORS_GROUP
-
-from .models import Flag, Thread
-from .services import flag_comment, post_comment
+from workspace.discussions.models import Flag
+from workspace.discussions.services import flag_comment, get_or_create_thread, post_comment, thread_of
 
 SCRIPTS = {
     "es": [
@@ -27,17 +26,17 @@ FLAGGED_TEXT = "Oferta especial: visas garantizadas en 48 horas, escríbanos por
 
 
 def _pages(limit=4):
-    try:
-        from workspace.site.models import BestPracticePage
+    """The first published practices, one per conversation (a page's language versions share one)."""
+    from .models import BestPracticePage, GovernmentPage
 
-        pages = list(BestPracticePage.objects.live().order_by("pk")[:limit])
-    except ImportError:
-        pages = []
-    if not pages:
-        from workspace.site.models import GovernmentPage
-
-        pages = list(GovernmentPage.objects.live().order_by("pk")[:limit])
-    return pages
+    pages, keys = [], set()
+    for page in BestPracticePage.objects.live().order_by("pk").select_related("locale").iterator():
+        if page.translation_key not in keys:
+            keys.add(page.translation_key)
+            pages.append(page)
+        if len(pages) == limit:
+            break
+    return pages or list(GovernmentPage.objects.live().filter(locale__language_code="es").order_by("pk")[:limit])
 
 
 def seed_discussions():
@@ -50,9 +49,9 @@ def seed_discussions():
     authors = others or members
     created = 0
     for index, page in enumerate(_pages()):
-        if Thread.objects.filter(page=page, anchor="").exists():
+        if thread_of(page) is not None:
             continue
-        thread = Thread.objects.create(page=page)
+        thread = get_or_create_thread(page=page)
         language = page.locale.language_code if page.locale.language_code in SCRIPTS else "es"
         posted = []
         for number, (body, parent) in enumerate(SCRIPTS[language]):
