@@ -315,6 +315,9 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = _("Regional dialogue and coordination workspace")
+# The admin is the workspace's: no "what's new in Wagtail" banner, no check for Wagtail releases.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: nothing may load from outside the workspace.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

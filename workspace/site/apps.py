@@ -9,6 +9,9 @@ class SiteConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from .translation import translate_stored_names
+
+        translate_stored_names()
 
     def setup_workspace(self):
         """Translation permissions and the site's address (called by `setup_workspace`, after the tree)."""

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models.query_utils import DeferredAttribute
+from django.utils.translation import gettext, gettext_noop
 from wagtail.models import Site
 
 from workspace.accounts.models import COORDINATORS_GROUP, focal_points_group_name
@@ -44,3 +46,49 @@ def align_site_with_base_url():
     if site is not None and (site.hostname, site.port) != (address.hostname, port):
         site.hostname, site.port = address.hostname, port
         site.save(update_fields=["hostname", "port"])
+
+
+# --- Names the workspace stores in the database, shown in the member's language -------------
+# Wagtail keeps a workflow's and a task's name in a column and shows it as it is ("Enviar a
+# Coordinator review"). The names setup creates are in the catalogue; reading the column through
+# gettext shows them translated, while the stored value (saved, edited in the admin form, looked
+# up by setup) stays the one written in code.
+WORKSPACE_NAMES = {
+    gettext_noop("Coordinator review"),
+    gettext_noop("Coordinator approval"),
+}
+
+
+class TranslatedNameAttribute(DeferredAttribute):
+    """A data descriptor (it has __set__), so that it is read even once the value is loaded."""
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
+    def __get__(self, instance, cls=None):
+        value = super().__get__(instance, cls)
+        if instance is None or value not in WORKSPACE_NAMES:
+            return value
+        return gettext(value)
+
+
+def _stored_value(field):
+    def pre_save(model_instance, add):
+        return model_instance.__dict__.get(field.attname)
+
+    def value_from_object(obj):
+        return obj.__dict__.get(field.attname)
+
+    return pre_save, value_from_object
+
+
+def translate_stored_names():
+    """Show workflow and task names translated (called once, from SiteConfig.ready)."""
+    from wagtail.models import Task, Workflow
+
+    for model in (Workflow, Task):
+        field = model._meta.get_field("name")
+        if isinstance(model.__dict__.get(field.attname), TranslatedNameAttribute):
+            continue
+        setattr(model, field.attname, TranslatedNameAttribute(field))
+        field.pre_save, field.value_from_object = _stored_value(field)
