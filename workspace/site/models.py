@@ -172,7 +172,8 @@ class GovernmentPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["focal_points"] = self.focal_points()
+        # The designated primary and alternate are shown once, in their own list.
+        context["other_focal_points"] = self.focal_points().exclude(focal_point_designation__isnull=False)
         practices = BestPracticePage.objects.in_library_with_fallback(self.locale).of_government(self.code)
         context["practices"] = practices.newest_first()
         return context
