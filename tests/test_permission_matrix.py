@@ -380,6 +380,11 @@ RULES = [
         url=lambda world, state: f"/fr/source/{world.practice[state].pk}/",
     ),
     rule(
+        "the member's own account page (issue 12)",
+        members(participant=OK, gt=OK, hn=OK, coordinator=OK),
+        names=["account_profile"],
+    ),
+    rule(
         "a page's password form",
         each(NOT_FOUND),
         names=["wagtailcore_authenticate_with_password"],

@@ -10,6 +10,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from workspace.accounts import views as accounts_views
 from workspace.site import views as site_views
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/invitations/", include("workspace.accounts.urls")),
+    path("accounts/profile/", accounts_views.profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", site_views.switch_language, name="set_language"),
     path("discussions/", include("workspace.discussions.urls")),
