@@ -93,7 +93,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_SERVER_ERROR)
             return
         await self.accept()
-        if await self.on_open() is False:
+        try:
+            if await self.on_open() is False:
+                return
+        except Exception:
+            # The client left while the socket was being opened (a mass disconnect): leave the
+            # groups and release the count now, or they would stay until they expire.
+            logger.info("Socket %s left while it was being opened", self.channel_name, exc_info=True)
+            await self.disconnect(None)
             return
         self.heartbeat_task = asyncio.ensure_future(self.beat())
 
