@@ -27,7 +27,7 @@ makemessages: install
 	$(PY) manage.py makemessages -l es -l fr --ignore=.venv --ignore=tests --no-obsolete
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput -v0
 
 setup: migrate
 	$(PY) manage.py setup_workspace

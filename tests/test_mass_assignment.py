@@ -197,6 +197,25 @@ def test_the_language_switch_saves_the_language_only(client_for, participant):
     assert participant.email.startswith("participant") and privileges(participant)[:2] == (False, False)
 
 
+def test_the_profile_page_changes_the_members_own_profile_only(client_for, participant):
+    data = {
+        "first_name": "Diego",
+        "last_name": "Ramírez",
+        "institution": "Cancillería",
+        "position": "Analista",
+        "language": "en",
+        "time_zone": "America/Guatemala",
+        "email": "otra@example.org",
+        "user": participant.pk + 1,
+        **escalation(participant),
+    }
+    response = client_for(participant).post("/accounts/profile/", data)
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.institution == "Cancillería"
+    assert participant.email.startswith("participant") and privileges(participant)[:2] == (False, False)
+
+
 def test_signing_up_from_an_invitation_gives_the_invited_role_only(
     client, coordinator, django_capture_on_commit_callbacks
 ):

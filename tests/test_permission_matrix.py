@@ -399,6 +399,19 @@ RULES = [
         url=lambda world, state: world.practice[state].url,
     ),
     rule(
+        "a page read in its source language under another interface: as the page itself (issue 12)",
+        members(participant=(OK, NOT_FOUND), gt=(OK, NOT_FOUND), hn=(OK, NOT_FOUND), coordinator=(OK, NOT_FOUND))
+        | {"anonymous": (SIGN_IN, NOT_FOUND)},
+        names=["source_page"],
+        objects=BOTH,
+        url=lambda world, state: f"/fr/source/{world.practice[state].pk}/",
+    ),
+    rule(
+        "the member's own account page (issue 12)",
+        members(participant=OK, gt=OK, hn=OK, coordinator=OK),
+        names=["account_profile"],
+    ),
+    rule(
         "a page's password form",
         each(NOT_FOUND),
         names=["wagtailcore_authenticate_with_password"],
@@ -688,6 +701,66 @@ RULES = [
         ],
         fill=page_kwargs,
         objects=BOTH,
+    ),
+    # --- wagtail-localize (issue 12): translating pages in the admin -----------------------------
+    rule(
+        "translate a page (wagtail-localize): focal points and coordinators with submit_translation; "
+        "another government's draft is refused like everywhere in the admin",
+        admin(gt=OK, hn=(OK, ADMIN_HOME), coordinator=OK),
+        names=["wagtail_localize:submit_page_translation"],
+        fill=page_kwargs,
+        objects=BOTH,
+    ),
+    rule(
+        "convert a translation back to an alias: a synced translation only (none here), for its editors",
+        admin(gt=NOT_FOUND, hn=ADMIN_HOME, coordinator=NOT_FOUND),
+        names=["wagtail_localize:convert_to_alias"],
+        fill=page_kwargs,
+        objects=BOTH,
+    ),
+    rule(
+        "the translations report lists every translation, drafts included: coordinators",
+        COORDINATORS_ONLY,
+        names=["wagtail_localize:translations_report", "wagtail_localize:translations_report_results"],
+    ),
+    rule(
+        "wagtail-localize's script catalogue and its list of a snippet's rows (the target populations): any admin user",
+        ANY_ADMIN_USER,
+        names=["wagtail_localize:javascript_catalog", "wagtail_localize:snippets_api_listing"],
+        fill=fixed(app_label="site", model_name="targetpopulation"),
+    ),
+    rule(
+        "wagtail-localize's changes to a translation: POST only",
+        GET_NOT_ALLOWED,
+        names=[
+            "wagtail_localize:edit_string_translation",
+            "wagtail_localize:edit_override",
+            "wagtail_localize:upload_pofile",
+            "wagtail_localize:machine_translate",
+            "wagtail_localize:stop_translation",
+        ],
+        fill=fixed(translation_id=999999, string_segment_id=999999, overridable_segment_id=999999),
+    ),
+    rule(
+        "wagtail-localize's views of one translation, source or snippet: unknown ids answer 404",
+        admin(gt=NOT_FOUND, hn=NOT_FOUND, coordinator=NOT_FOUND),
+        names=[
+            "wagtail_localize:submit_snippet_translation",
+            "wagtail_localize:update_translations",
+            "wagtail_localize:download_pofile",
+            "wagtail_localize:preview_translation",
+            "wagtail_localize:snippets_api_detail",
+        ],
+        fill=fixed(
+            translation_id=999999,
+            translation_source_id=999999,
+            string_segment_id=999999,
+            overridable_segment_id=999999,
+            app_label="site",
+            model_name="targetpopulation",
+            pk=999999,
+            mode="form",
+        ),
     ),
     rule(
         "the old revisions URL redirects to the history (the history itself is checked above)",

@@ -10,6 +10,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from workspace.accounts import views as accounts_views
 from workspace.site import views as site_views
 
 # A readable page (503 while the database is unreachable) instead of Django's bare "Server Error".
@@ -34,6 +35,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/invitations/", include("workspace.accounts.urls")),
+    path("accounts/profile/", accounts_views.profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", site_views.switch_language, name="set_language"),
     path("discussions/", include("workspace.discussions.urls")),
@@ -55,6 +57,8 @@ urlpatterns += i18n_patterns(
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="wagtailcore_login_redirect",
     ),
+    # A page not translated yet, read in its source language under the reader's interface.
+    path("source/<int:page_id>/", site_views.source_page, name="source_page"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

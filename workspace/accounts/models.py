@@ -58,6 +58,8 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -438,3 +438,19 @@ def reset_member_mfa(*, member, by, reason):
     member_id = member.pk
     close_member_sockets(member_id)
     return member
+
+
+@transaction.atomic
+def update_profile(*, member, first_name, last_name, institution, position, language, time_zone):
+    """A member edits their own profile; language and zone are Wagtail's UserProfile fields (the admin reads them)."""
+    from wagtail.users.models import UserProfile
+
+    member.first_name, member.last_name = first_name, last_name
+    member.institution, member.position = institution, position
+    member.full_clean(exclude=["password"])
+    member.save(update_fields=["first_name", "last_name", "institution", "position"])
+    profile = UserProfile.get_for_user(member)
+    profile.preferred_language, profile.current_time_zone = language, time_zone
+    profile.save(update_fields=["preferred_language", "current_time_zone"])
+    member.__dict__.pop("profile", None)
+    return member

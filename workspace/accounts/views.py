@@ -1,4 +1,5 @@
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .adapter import INVITATION_SESSION_KEY
-from .forms import InvitationForm
+from .forms import InvitationForm, ProfileForm
 from .models import Invitation
 
 
@@ -70,3 +71,21 @@ def resend_invitation(request, pk):
 @manage_invitations
 def revoke_invitation(request, pk):
     return _act_on_invitation(request, pk, services.revoke_invitation, _("The invitation to %(email)s was revoked."))
+
+
+@login_required
+def profile(request):
+    """The member's own account page: their profile, and links to email, security and sessions."""
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(member=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            response = redirect("account_profile")
+            # The interface follows the language just chosen, as the switcher does.
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax")
+            return response
+    return render(request, "account/profile.html", {"form": form})

@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
-    "wagtail.locales",
+    # Translating pages in the admin, kept in step with their source (docs/architecture.md).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail",
     # After wagtail.admin: its ready() replaces Wagtail's workflow emails with the workspace's notices.
     "workspace.notifications",
@@ -318,6 +320,9 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = _("Regional dialogue and coordination workspace")
+# The admin is the workspace's: no "what's new in Wagtail" banner, no check for Wagtail releases.
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: nothing may load from outside the workspace.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -357,9 +362,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_client_error_traceback": {"()": "workspace.site.log_filters.NoTracebackForClientErrors"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_client_error_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default config gives "django" (and the development server's request lines) a
+        # console handler of its own: with the root's, every line was printed twice.
+        "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # Both log every page save and every immediate task at INFO: noise in a terminal.
         "django_tasks": {"level": env("LOG_LEVEL_TASKS", "WARNING")},

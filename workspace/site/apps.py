@@ -9,6 +9,15 @@ class SiteConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from .translation import translate_stored_names
+
+        translate_stored_names()
+
+    def setup_workspace(self):
+        """Translation permissions and the site's address (called by `setup_workspace`, after the tree)."""
+        from .translation import setup_translation
+
+        setup_translation()
 
     def seed_demo(self):
         """Demo members, best practices and their discussions; returns the demo sign-ins (called by `seed_demo`)."""

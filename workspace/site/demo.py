@@ -1,7 +1,10 @@
 """Demo data for a local workspace (idempotent): members of every government and their practices."""
 
+from contextlib import contextmanager
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.text import slugify
 from wagtail.models import Locale
 
@@ -11,6 +14,19 @@ from workspace.accounts.services import add_member, designate_focal_point
 from .models import BestPracticePage, BestPracticePillar, BestPracticeRelation, GovernmentPage, TargetPopulation
 
 DEMO_PASSWORD = "demo-workspace-2026"
+DISCARD_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+
+@contextmanager
+def emails_discarded():
+    """Seed without sending: emails built while seeding (immediate tasks) go to Django's dummy backend.
+
+    With a task worker (TASKS_BACKEND set), an email task enqueued here would run later with the
+    real backend: seed_demo is for local demos, where tasks run immediately.
+    """
+    with override_settings(EMAIL_BACKEND=DISCARD_EMAIL_BACKEND):
+        yield
+
 
 COORDINATORS = (("coordinacion@example.org", "Alexandra", "Bonilla", "es"),)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Value
 from django.db.models.functions import Length, Lower, Substr
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from workspace.core.reference import GOVERNMENT_CODES
 
@@ -92,9 +93,13 @@ class BestPracticeFilterSet(django_filters.FilterSet):
 
     FACETS = ("pillar", "government", "population", "instrument", "year", "tag")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, search_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._rankings = {}
+        # The search backend filters on indexed fields only: it searches this plain queryset
+        # (live pages of the reader's language and of the source language); the library's own
+        # queryset then keeps the ids it holds.
+        self.search_queryset = self.queryset if search_queryset is None else search_queryset
 
     def filter_search(self, queryset, name, value):
         ranking = self.search_ranking(value)
@@ -112,7 +117,7 @@ class BestPracticeFilterSet(django_filters.FilterSet):
             return None
         query = " ".join(words)
         if query not in self._rankings:
-            results = self.queryset.search(query, operator="and")
+            results = self.search_queryset.search(query, operator="and")
             if hasattr(results, "get_queryset"):  # the database backends: a real queryset
                 ids = list(results.get_queryset().values_list("pk", flat=True))
             else:
@@ -180,8 +185,12 @@ class PracticeLibrary:
     def __init__(self, data, *, locale):
         self.locale = locale
         self.data = data
-        base = BestPracticePage.objects.live().filter(locale=locale)
-        self.filterset = BestPracticeFilterSet(data, queryset=base)
+        # A practice not translated yet is listed in its Spanish source (with a note on its card).
+        base = BestPracticePage.objects.with_fallback(locale)
+        languages = {locale.language_code, settings.LANGUAGE_CODE}
+        locale_ids = list(Locale.objects.filter(language_code__in=languages).values_list("pk", flat=True))
+        searched = BestPracticePage.objects.live().filter(locale_id__in=locale_ids)
+        self.filterset = BestPracticeFilterSet(data, queryset=base, search_queryset=searched)
 
     @property
     def form(self):
@@ -216,7 +225,7 @@ class PracticeLibrary:
 
     @cached_property
     def results(self):
-        return self._ordered(self.filterset.qs).for_listing()
+        return self._ordered(self.filterset.qs).for_listing(locale=self.locale)
 
     @cached_property
     def page(self):
@@ -228,7 +237,7 @@ class PracticeLibrary:
         matching = set(self.filterset.qs.values_list("pk", flat=True))
         ranked = [pk for pk in self.filterset.search_ranking(self.cleaned.get("q")) if pk in matching]
         page = Paginator(ranked, PER_PAGE).get_page(number)
-        practices = BestPracticePage.objects.filter(pk__in=page.object_list).for_listing().in_bulk()
+        practices = BestPracticePage.objects.filter(pk__in=page.object_list).for_listing(locale=self.locale).in_bulk()
         page.object_list = [practices[pk] for pk in page.object_list if pk in practices]
         return page
 

@@ -57,9 +57,15 @@ class AdminDraftPrivacyMiddleware:
         "wagtailadmin_reports:page_types_usage_results",
         "wagtailadmin_api:documents:listing",
         "wagtailadmin_api:documents:find",
+        # wagtail-localize's report lists every translation, drafts' titles included.
+        "wagtail_localize:translations_report",
+        "wagtail_localize:translations_report_results",
     }
 
     page_id_views = {
+        # wagtail-localize's "translate this page" names the page it is given.
+        "wagtail_localize:submit_page_translation": "page_id",
+        "wagtail_localize:convert_to_alias": "page_id",
         "wagtailadmin_explore": "parent_page_id",
         "wagtailadmin_explore_results": "parent_page_id",
         "wagtailadmin_choose_page_child": "parent_page_id",

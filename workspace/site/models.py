@@ -31,7 +31,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Locale, Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.search.tasks import insert_or_update_object_task
@@ -70,7 +70,8 @@ class HomePage(IntroPage):
         context = super().get_context(request, *args, **kwargs)
         context["pillars"] = PillarPage.objects.live().filter(locale=self.locale).order_by("number")
         context.update(member_home_context(request.user, locale=self.locale))
-        context["latest_practices"] = BestPracticePage.objects.in_library(self.locale).newest_first()[:5]
+        practices = BestPracticePage.objects.in_library_with_fallback(self.locale)
+        context["latest_practices"] = practices.newest_first()[:5]
         context["library"] = BestPracticeIndexPage.objects.live().filter(locale=self.locale).first()
         return context
 
@@ -103,7 +104,7 @@ class PillarPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        practices = BestPracticePage.objects.in_library(self.locale).on_pillar(self.number)
+        practices = BestPracticePage.objects.in_library_with_fallback(self.locale).on_pillar(self.number)
         context["practices"] = practices.newest_first()[:PILLAR_PAGE_PRACTICES]
         context["practice_count"] = practices.count()
         context["library"] = BestPracticeIndexPage.objects.live().filter(locale=self.locale).first()
@@ -171,8 +172,10 @@ class GovernmentPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["focal_points"] = self.focal_points()
-        context["practices"] = BestPracticePage.objects.child_of(self).live().for_listing().newest_first()
+        # The designated primary and alternate are shown once, in their own list.
+        context["other_focal_points"] = self.focal_points().exclude(focal_point_designation__isnull=False)
+        practices = BestPracticePage.objects.in_library_with_fallback(self.locale).of_government(self.code)
+        context["practices"] = practices.newest_first()
         return context
 
 
@@ -241,28 +244,53 @@ def _parent_path(path):
     return Substr(path, 1, Length(path) - Page.steplen)
 
 
+def source_locale():
+    """The locale that content is written in first (Spanish): what a reader falls back to."""
+    return Locale.objects.get(language_code=settings.LANGUAGE_CODE)
+
+
 class BestPracticeQuerySet(PageQuerySet):
     def in_library(self, locale):
         """What members see: published practices of one language, ready for a listing."""
         return self.live().filter(locale=locale).for_listing()
 
-    def for_listing(self):
+    def in_library_with_fallback(self, locale):
+        """Published practices of one language, plus the Spanish source of those not translated yet.
+
+        One query: a source-language practice is kept only when no live page with its
+        translation key exists in `locale`. Each row carries `government_title` in `locale`;
+        a card tells a fallback by `practice.locale_id != locale.pk` (note "available in Spanish").
+        """
+        return self.with_fallback(locale).for_listing(locale=locale)
+
+    def with_fallback(self, locale):
+        """Live practices readable in `locale`: its own, else the Spanish source (no listing extras)."""
+        translated = BestPracticePage.objects.live().filter(locale=locale, translation_key=OuterRef("translation_key"))
+        in_source = Q(locale__language_code=settings.LANGUAGE_CODE) & ~Exists(translated)
+        return self.live().filter(Q(locale=locale) | in_source)
+
+    def for_listing(self, *, locale=None):
         """Everything a practice card shows, in a constant number of queries."""
         return (
             self.defer_streamfields()
             .defer("results", "partners")
             .select_related("locale")
             .prefetch_related("pillar_links")
-            .with_government()
+            .with_government(locale=locale)
         )
 
-    def with_government(self):
-        """Annotate `government_code` and `government_title` (of the parent GovernmentPage)."""
+    def with_government(self, *, locale=None):
+        """Annotate `government_code` and `government_title` (of the parent GovernmentPage).
+
+        With `locale`, the title is that of the government's page in `locale` (a practice shown
+        in its Spanish source on the French site names its government in French).
+        """
         parent = GovernmentPage.objects.filter(path=_parent_path(OuterRef("path")))
-        return self.annotate(
-            government_code=Subquery(parent.values("code")[:1]),
-            government_title=Subquery(parent.values("title")[:1]),
-        )
+        queryset = self.annotate(government_code=Subquery(parent.values("code")[:1]))
+        if locale is None:
+            return queryset.annotate(government_title=Subquery(parent.values("title")[:1]))
+        in_locale = GovernmentPage.objects.filter(locale=locale, code=OuterRef("government_code"))
+        return queryset.annotate(government_title=Subquery(in_locale.values("title")[:1]))
 
     def on_pillar(self, *numbers):
         return self.filter(pk__in=BestPracticePillar.objects.filter(pillar__in=numbers).values("page_id"))
@@ -469,7 +497,7 @@ class BestPracticePage(Page):
         context["attachments"] = self.attachments.select_related("document").order_by("sort_order")
         context["related_practices"] = self.related_practices()
         context["pillar_practices"] = (
-            BestPracticePage.objects.in_library(locale)
+            BestPracticePage.objects.in_library_with_fallback(locale)
             .on_pillar(*(self.pillar_numbers or [0]))
             .exclude(pk=self.pk)
             .exclude(pk__in=[practice.pk for practice in context["related_practices"]])

@@ -67,3 +67,11 @@ def page_types_report_for_publishers(request, menu_items):
     """The page types report is for those who may publish (see AdminDraftPrivacyMiddleware)."""
     if not may_publish(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+@hooks.register("construct_help_menu")
+def keep_the_workspace_help_only(request, menu_items):
+    """No link to Wagtail's own editor guide or release notes: members use the workspace's guides."""
+    menu_items[:] = [
+        item for item in menu_items if item.name != "editor-guide" and not item.name.startswith("whats-new")
+    ]

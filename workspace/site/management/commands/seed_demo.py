@@ -2,7 +2,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from workspace.site.demo import DEMO_PASSWORD
+from workspace.site.demo import DEMO_PASSWORD, emails_discarded
 from workspace.site.setup import setup_workspace
 
 
@@ -23,10 +23,14 @@ class Command(BaseCommand):
         # Each app seeds its own demo data, in INSTALLED_APPS order (members and practices first,
         # then discussions, work plans, meetings): an AppConfig with a `seed_demo()` method.
         sign_ins = []
-        for config in apps.get_app_configs():
-            seed = getattr(config, "seed_demo", None)
-            if callable(seed):
-                sign_ins += seed() or []
+        # Demo members are not real people: the notices that seeding causes (mentions, replies,
+        # the flagged comment) stay in the bell and send no email.
+        with emails_discarded():
+            for config in apps.get_app_configs():
+                seed = getattr(config, "seed_demo", None)
+                if callable(seed):
+                    sign_ins += seed() or []
+        self.stdout.write(f"{len(sign_ins)} demo members, their practices and discussions.")
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo sign-ins:"))
         for email, role, government in sign_ins:
             suffix = f" · {government}" if government else ""
