@@ -6,6 +6,13 @@ class WorkplansConfig(AppConfig):
     name = "workplans"
     verbose_name = _("Work plans")
 
+    def ready(self):
+        from workspace.live import streams
+
+        from .streams import ProgressStreamKind
+
+        streams.register(ProgressStreamKind())
+
     def setup_workspace(self):
         """The section page in three languages, in the main navigation (called by `setup_workspace`)."""
         from workspace.site.setup import ensure_section
