@@ -179,8 +179,9 @@ def test_the_government_page_names_its_primary_and_alternate(client_for, partici
     services.designate_focal_point(member=alternate, designation=ALTERNATE, by=coordinator)
     response = client_for(participant).get(government_page("GT", "en").url)
     html = response.content.decode()
-    assert "Primary focal point</dt><dd>Ana Morales</dd>" in html
-    assert "Alternate</dt><dd>Luis Pérez</dd>" in html
+    assert f'Primary focal point</dt><dd>Ana Morales · <a href="mailto:{primary.email}">' in html
+    assert f'Alternate</dt><dd>Luis Pérez · <a href="mailto:{alternate.email}">' in html
+    assert html.count(primary.email) == 2  # listed once (link text and address), not again below
 
 
 def test_the_designations_are_read_in_one_query(coordinator, django_assert_num_queries):
