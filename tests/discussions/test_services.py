@@ -199,7 +199,7 @@ def test_every_change_takes_the_next_sequence_without_gaps(live_thread, particip
 @pytest.fixture
 def frozen_clock():
     """Fixed windows: keep the test inside one minute."""
-    with mock.patch("workspace.discussions.services.time.time", return_value=1_800_000_000.0):
+    with mock.patch("workspace.core.ratelimit.time.time", return_value=1_800_000_000.0):
         yield
 
 
@@ -219,7 +219,7 @@ def test_the_daily_limit_holds_across_minutes(live_thread, participant, settings
     settings.DISCUSSIONS_RATE_LIMITS = ((60, 10), (24 * 60 * 60, 3))
     for number in range(3):
         post_comment(thread=live_thread, author=participant, body=f"Comment {number}")
-    two_minutes_later = mock.patch("workspace.discussions.services.time.time", return_value=1_800_000_000.0 + 120)
+    two_minutes_later = mock.patch("workspace.core.ratelimit.time.time", return_value=1_800_000_000.0 + 120)
     with two_minutes_later, pytest.raises(RateLimited):
         post_comment(thread=live_thread, author=participant, body="Tomorrow, maybe")
 

@@ -10,14 +10,12 @@ import itertools
 import logging
 import re
 import string
-import time
 from collections import Counter
 from html import unescape
 
 import nh3
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -28,6 +26,7 @@ from django.utils.html import linebreaks, strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from workspace.core import ratelimit
 from workspace.core.security import security_event
 from workspace.core.text import fold_accents
 from workspace.live import sender as live_sender
@@ -133,24 +132,19 @@ def _too_long():
 def check_rate_limit(member):
     """Count one post for the member in every window; raise RateLimited when a window is full.
 
-    Counted in the shared cache (Redis in production), so every process and every posting path
-    shares the same budget. Fixed windows: `cache.add` starts a window, `cache.incr` is atomic.
+    Sliding windows (`core.ratelimit`) counted in the shared cache (Redis in production), so every
+    process and every posting path shares the same budget, and a burst across a clock minute
+    cannot pass twice the limit. A refused post is not counted.
     """
-    now = time.time()
-    for window, limit in getattr(settings, "DISCUSSIONS_RATE_LIMITS", DEFAULT_RATE_LIMITS):
-        bucket = int(now // window)
-        key = f"discussions:rate:{member.pk}:{window}:{bucket}"
-        cache.add(key, 0, timeout=window + 60)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window + 60)
-            count = 1
-        if count > limit:
-            security_event("discussion_rate_limited", user=member, window=window, limit=limit)
-            refusal = RateLimited(retry_after=int((bucket + 1) * window - now) + 1)
-            tell_member_rate_limited(member, refusal)
-            raise refusal
+    limits = getattr(settings, "DISCUSSIONS_RATE_LIMITS", DEFAULT_RATE_LIMITS)
+    if not limits:
+        return
+    decision = ratelimit.hit_all(f"discussions:rate:{member.pk}", limits=limits)
+    if not decision.allowed:
+        security_event("discussion_rate_limited", user=member, window=decision.window, limit=decision.limit)
+        refusal = RateLimited(retry_after=decision.retry_after_seconds)
+        tell_member_rate_limited(member, refusal)
+        raise refusal
 
 
 def tell_member_rate_limited(member, refusal):

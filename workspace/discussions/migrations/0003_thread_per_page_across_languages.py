@@ -51,6 +51,10 @@ def _merge(apps, *, survivor, other):
 
 
 class Migration(migrations.Migration):
+    # On PostgreSQL, altering the column in the transaction that just updated its rows fails
+    # ("pending trigger events"): each operation commits on its own (the RunPython atomically).
+    atomic = False
+
     dependencies = [
         ("discussions", "0002_notifications_follows_moderation"),
         ("wagtailcore", "0057_page_locale_fields_notnull"),
