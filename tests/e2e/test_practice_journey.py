@@ -39,7 +39,7 @@ class PracticeFromDraftToLibrary(BrowserJourney):
         page.locator("#id_instrument_type").select_option("protocol")
         page.locator("#id_start_year").fill("2019")
         submit = page.locator('button[name="action-submit"]')
-        expect(submit).to_contain_text("Coordinator review")
+        expect(submit).to_contain_text("Revisión de la coordinación")  # the workflow named in the member's language
         with page.expect_navigation():
             submit.evaluate("button => button.click()")  # it sits in the footer's action menu
         practice = BestPracticePage.objects.get(title=TITLE)
