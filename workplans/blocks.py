@@ -7,24 +7,13 @@ discussions and links point at that id (docs/architecture.md, "Work plans").
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.dates import MONTHS as DJANGO_MONTHS
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-MONTHS = [
-    (1, _("January")),
-    (2, _("February")),
-    (3, _("March")),
-    (4, _("April")),
-    (5, _("May")),
-    (6, _("June")),
-    (7, _("July")),
-    (8, _("August")),
-    (9, _("September")),
-    (10, _("October")),
-    (11, _("November")),
-    (12, _("December")),
-]
+# Django's own month names (a project catalogue entry for "March" would rename the month in every date).
+MONTHS = sorted(DJANGO_MONTHS.items())
 
 CURRENCIES = [
     ("USD", _("US dollar (USD)")),

@@ -179,7 +179,7 @@ def test_the_end_year_cannot_precede_the_start_year(practice):
 
 def test_practices_live_under_a_government_page_only():
     assert BestPracticePage.parent_page_types == ["site.GovernmentPage"]
-    assert government_page("GT").specific_class.subpage_types == ["site.BestPracticePage"]
+    assert government_page("GT").specific_class.subpage_types == ["site.BestPracticePage", "workplans.WorkPlanPage"]
 
 
 def test_the_admin_form_offers_only_the_governments_focal_points_as_contact(client, practice):

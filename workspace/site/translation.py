@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext, gettext_noop
@@ -23,8 +24,11 @@ TRANSLATE_PERMISSION = ("wagtail_localize", "submit_translation")
 @transaction.atomic
 def setup_translation():
     """Coordinators and focal points may start translations; the site's address follows the base URL."""
-    permission = Permission.objects.get(
-        content_type__app_label=TRANSLATE_PERMISSION[0], codename=TRANSLATE_PERMISSION[1]
+    # wagtail-localize creates it in a data migration on a model-less content type: a flushed
+    # database (a transactional test) no longer has it, so make sure it exists, as it does.
+    content_type, _ = ContentType.objects.get_or_create(app_label=TRANSLATE_PERMISSION[0], model="translation")
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename=TRANSLATE_PERMISSION[1], defaults={"name": "Can submit translations"}
     )
     names = [COORDINATORS_GROUP] + [focal_points_group_name(code) for code in GOVERNMENT_CODES]
     for group in Group.objects.filter(name__in=names):
