@@ -18,10 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from workspace.accounts.models import focal_points_group_name
-
-
-def is_member(user):
-    return user is not None and user.is_authenticated and user.is_active
+from workspace.core.pages import is_member
 
 
 def is_coordinator(user):

@@ -11,13 +11,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from workspace.site.middleware import ForeignObjectNotFound
+from workspace.core.middleware import ForeignObjectNotFound
+from workspace.core.pages import is_member
 
 from .models import WorkPlanPage
-
-
-def is_member(user):
-    return user is not None and user.is_authenticated and user.is_active
 
 
 def may_edit_plan(user, plan):

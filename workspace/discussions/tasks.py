@@ -6,16 +6,15 @@ it runs: a member who lost access to a thread, or switched the email off, gets n
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django_tasks import task
 
 from workspace.accounts.models import COORDINATORS_GROUP
 from workspace.notifications.models import Notification
 from workspace.notifications.services import wants_immediate_email
+from workspace.notifications.tasks import send_to_member
 
 from .access import can_view_thread, is_member
 from .models import Comment, Flag
@@ -35,12 +34,6 @@ def moderation_queue_url():
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("discussion_moderation:index")
 
 
-def _send(member, *, subject, template, context):
-    with translation.override(member.preferred_language or settings.LANGUAGE_CODE):
-        body = render_to_string(template, {"member": member, **context})
-        send_mail(str(subject()), body, None, [member.email])
-
-
 @task()
 def send_flag_alert(flag_id):
     """Email every coordinator the flagged comment's text, the reason and a link to it."""
@@ -58,7 +51,7 @@ def send_flag_alert(flag_id):
     coordinators = get_user_model().objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
     sent = 0
     for coordinator in coordinators:
-        _send(
+        send_to_member(
             coordinator,
             subject=lambda: gettext("A comment was flagged: %(page)s") % {"page": comment.thread.page.title},
             template="discussions/email/flag_alert.txt",
@@ -82,7 +75,7 @@ def send_mention_email(notification_id):
         return False
     if not wants_immediate_email(member):
         return False
-    _send(
+    send_to_member(
         member,
         subject=lambda: gettext("%(author)s mentioned you in a discussion") % {"author": comment.author},
         template="discussions/email/mention.txt",
