@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workspace.accounts.middleware import member_required
+from workspace.core.zones import time_zone_name
 
 from . import services
 from .access import (
@@ -74,7 +75,7 @@ def meeting_page_context(request, *, meeting):
         "colleagues": colleagues,
         "agenda": agenda,
         "capital_times": meeting.capital_times(),
-        "viewer_zone": timezone.get_current_timezone_name(),
+        "viewer_zone": time_zone_name(timezone.get_current_timezone_name()),  # "hora de Costa Rica"
         "show_outcomes": can_view_outcomes(viewer, meeting),
         "decisions": list(meeting.decisions.all()),
         "action_items": list(meeting.action_items.all()),
