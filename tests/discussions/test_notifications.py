@@ -337,3 +337,25 @@ def test_the_member_socket_beats_with_the_count_and_closes_once_the_member_is_de
         await comm.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_with_the_database_task_backend_the_email_is_queued_in_the_comments_own_transaction(
+    live_thread, participant, coordinator, settings
+):
+    """A database fault between the commit and a later enqueue once left a notice without its email."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    emails = DBTaskResult.objects.filter(task_path__endswith="send_mention_email")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        post_comment(thread=live_thread, author=coordinator, body=f"@{local_part(participant)} rolled back")
+        assert emails.count() == 1  # written before the commit, with the notice
+        raise RuntimeError
+    assert emails.count() == 0 and kinds_for(participant) == []  # neither survives a rollback
+
+    committed(post_comment, thread=live_thread, author=coordinator, body=f"@{local_part(participant)} kept")
+    notice = Notification.objects.get(recipient=participant)
+    assert [row.args_kwargs["args"] for row in emails] == [[notice.pk]]
+    assert mail.outbox == []  # the worker sends it

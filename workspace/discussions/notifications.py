@@ -15,11 +15,12 @@ import re
 from html import unescape
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from workspace.accounts.models import COORDINATORS_GROUP
+from workspace.core.tasks import enqueue_with_transaction
 from workspace.notifications.kinds import register_kind
 from workspace.notifications.services import notify
 
@@ -121,7 +122,7 @@ def notify_comment_posted(comment):
     notify_about(recipients=followers, kind=Notice.FOLLOWED_THREAD_COMMENT, comment=comment)
     follow_thread(member=author, thread=thread)
     for notification in sent:
-        _enqueue_on_commit("send_mention_email", notification.pk)
+        _enqueue("send_mention_email", notification.pk)
 
 
 def notify_moderation(*, comment, moderator):
@@ -134,13 +135,13 @@ def notify_flag(flag):
     coordinators = get_user_model().objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
     comment = flag.comment
     notify_about(recipients=coordinators, kind=Notice.FLAG, comment=comment, actor=flag.member)
-    _enqueue_on_commit("send_flag_alert", flag.pk)
+    _enqueue("send_flag_alert", flag.pk)
 
 
-def _enqueue_on_commit(task_name, *args):
+def _enqueue(task_name, *args):
     from . import tasks  # tasks import this module
 
-    transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(*args))
+    enqueue_with_transaction(getattr(tasks, task_name), *args)
 
 
 # --- Follows ---------------------------------------------------------------------------------

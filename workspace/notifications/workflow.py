@@ -5,13 +5,14 @@ line each and call the service `notify_workflow_change`.
 """
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupApprovalTask
 from wagtail.permissions import page_permission_policy
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected
+
+from workspace.core.tasks import enqueue_with_transaction
 
 from .kinds import register_kind
 from .services import notify
@@ -47,7 +48,7 @@ def authors_of(state):
 def notify_workflow_change(*, state, kind, by, comment="", task=None):
     """Tell the reviewers a page awaits them, or its authors what was decided (bell + email at once).
 
-    Called inside Wagtail's workflow transaction; emails are enqueued after commit.
+    Called inside Wagtail's workflow transaction; emails are queued with it (they exist if it commits).
     """
     from .tasks import send_notification_email
 
@@ -63,7 +64,7 @@ def notify_workflow_change(*, state, kind, by, comment="", task=None):
     data = {"comment": comment[:1000]} if comment else {}
     sent = notify(recipients=recipients, kind=kind, target=page, actor=by, data=data)
     for notification in sent:
-        transaction.on_commit(lambda pk=notification.pk: send_notification_email.enqueue(pk))
+        enqueue_with_transaction(send_notification_email, notification.pk)
     return sent
 
 
