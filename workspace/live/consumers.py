@@ -47,9 +47,9 @@ def heartbeat_seconds():
 def reload_member(user):
     """The member as the database has them now (deactivated, moved to another group…), or None.
 
-    With their groups, profile and permissions read now, at connect and on each heartbeat: every
-    push renders for the member, and reading them then, on the event path, cost each socket four
-    queries on the first event after every heartbeat.
+    With their groups, profile and permissions read now, when a page socket opens and on each
+    heartbeat: every push renders for the member, and reading them then, on the event path, cost
+    each socket four queries on the first event after every heartbeat.
     """
     member = (
         get_user_model()
@@ -82,10 +82,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not is_member(user):
             await self.refuse(CLOSE_UNAUTHENTICATED)
             return
-        self.user = await database_sync_to_async(reload_member)(user)
-        if self.user is None:
-            await self.refuse(CLOSE_UNAUTHENTICATED)
-            return
+        self.user = user
         self.user_id = user.pk
         self.send_lock = asyncio.Lock()
         self.allowance = float(setting("LIVE_WS_MESSAGE_BURST", 10))
@@ -287,6 +284,19 @@ def page_for_socket(user, page_id):
     return page, None
 
 
+def open_page_socket(user, page_id):
+    """(member, page, None) when the member may open the page's socket, else (None, None, close code).
+
+    One trip to the database thread for the whole handshake: a process runs its database calls
+    one at a time, and a burst of handshakes (a reconnect after a Redis restart) queues there.
+    """
+    member = reload_member(user)
+    if member is None:
+        return None, None, CLOSE_UNAUTHENTICATED
+    page, refusal = page_for_socket(member, page_id)
+    return member, page, refusal
+
+
 def members_present(present, now=None):
     now = time.time() if now is None else now
     return len({member for member, expiry in present.values() if expiry > now})
@@ -317,10 +327,10 @@ class PageConsumer(LiveConsumer):
 
     async def open(self):
         self.page_id = int(self.scope["url_route"]["kwargs"]["page_id"])
-        page, refusal = await database_sync_to_async(page_for_socket)(self.user, self.page_id)
+        member, page, refusal = await database_sync_to_async(open_page_socket)(self.user, self.page_id)
         if refusal:
             return refusal
-        self.page = page
+        self.user, self.page = member, page
         self.group_name = page_group(page.translation_key)
         self.presence_key = str(page.translation_key)
         self.cursors = {}  # stream name → last sequence sent (history) or None (state)
