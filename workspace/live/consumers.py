@@ -13,6 +13,7 @@ import json
 import logging
 import time
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -241,7 +242,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         key = self.socket_count_key()
         await cache.aadd(key, 0, timeout=self.socket_count_ttl())
         try:
-            count = await cache.aincr(key)
+            # The sync `incr` (atomic in Redis and in the local-memory cache): Django's `aincr` is a
+            # get then a set, so a burst of handshakes all read the same count and all got in.
+            count = await sync_to_async(cache.incr)(key)
         except ValueError:
             await cache.aadd(key, 1, timeout=self.socket_count_ttl())
             count = 1
@@ -259,7 +262,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def decrement_socket_count(self):
         with contextlib.suppress(ValueError):
-            await cache.adecr(self.socket_count_key())
+            await sync_to_async(cache.decr)(self.socket_count_key())
 
     async def group_send(self, group, message):
         """An ephemeral message between sockets (typing, presence): lost is fine, never raise."""
