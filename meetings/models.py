@@ -550,3 +550,73 @@ class CalendarFeedToken(models.Model):
 
 
 REMINDER_LEAD = timedelta(hours=24)
+
+
+# --- What members propose: agenda items (focal points) and corrections to the minutes (attendees) --
+
+
+class AgendaProposal(models.Model):
+    """An agenda item proposed by a focal point for their government; a coordinator accepts or declines it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Turned down")
+
+    meeting = models.ForeignKey(MeetingPage, on_delete=models.CASCADE, related_name="agenda_proposals")
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    government = models.CharField(_("government"), max_length=2, choices=GOVERNMENT_CHOICES)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    pillar = models.PositiveSmallIntegerField(_("pillar"), choices=Pillar.choices, null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    decline_reason = models.TextField(_("reason"), blank=True)
+    agenda_item_uuid = models.UUIDField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agenda proposal")
+        verbose_name_plural = _("agenda proposals")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""), name="meetings_declined_with_a_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class MinutesCorrection(models.Model):
+    """A correction to circulated minutes, proposed by an attendee; a coordinator accepts or rejects it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    meeting = models.ForeignKey(MeetingPage, on_delete=models.CASCADE, related_name="minutes_corrections")
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    quote = models.TextField(_("passage"), blank=True, help_text=_("The passage of the minutes to correct, if any."))
+    text = models.TextField(_("correction"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction to the minutes")
+        verbose_name_plural = _("corrections to the minutes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
