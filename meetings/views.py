@@ -414,8 +414,9 @@ def propose(request, page_id):
     return _form_again(request, meeting, form, heading=_("Propose an agenda item"))
 
 
-@coordinators_only
+@member_required
 @require_POST
+@coordinators_only
 def decide_proposal(request, meeting, proposal_id):
     proposal = (
         AgendaProposal.objects.filter(pk=proposal_id, meeting__translation_key=meeting.translation_key)
@@ -459,8 +460,9 @@ def correct(request, page_id):
     return _form_again(request, meeting, form, heading=_("Propose a correction to the minutes"))
 
 
-@coordinators_only
+@member_required
 @require_POST
+@coordinators_only
 def decide_correction(request, meeting, correction_id):
     correction = (
         MinutesCorrection.objects.filter(pk=correction_id, meeting__translation_key=meeting.translation_key)

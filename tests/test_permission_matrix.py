@@ -560,6 +560,49 @@ RULES = [
         objects=BOTH,
     ),
     rule(
+        "proposing an agenda item: POST only; Guatemala's focal point for Guatemala, others told why; a draft is 404",
+        members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
+        names=["meetings:propose"],
+        fill=meeting_kwargs,
+        objects=BOTH,
+        post={"government": "GT", "title": "Retorno asistido"},
+        post_expect=members(
+            participant=(FORBIDDEN, NOT_FOUND), gt=(OK, NOT_FOUND), hn=(FORBIDDEN, NOT_FOUND), coordinator=FORBIDDEN
+        ),
+    ),
+    rule(
+        "proposing a correction to the minutes: POST only; only attendees while circulated (not the case here)",
+        members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
+        names=["meetings:correct"],
+        fill=meeting_kwargs,
+        objects=BOTH,
+        post={"text": "Corregir la fecha."},
+        post_expect=members(
+            participant=(FORBIDDEN, NOT_FOUND),
+            gt=(FORBIDDEN, NOT_FOUND),
+            hn=(FORBIDDEN, NOT_FOUND),
+            coordinator=FORBIDDEN,
+        ),
+    ),
+    rule(
+        "deciding on a proposal or a correction: POST only, coordinators only (an unknown one is 404)",
+        members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
+        names=["meetings:decide_proposal", "meetings:decide_correction"],
+        fill=lambda world, state, key="": {
+            "page_id": world.meeting[state].pk,
+            "proposal_id": 999999,
+            "correction_id": 999999,
+        },
+        objects=BOTH,
+        post={"decision": "decline", "reason": "No"},
+        post_expect=members(
+            participant=(FORBIDDEN, NOT_FOUND),
+            gt=(FORBIDDEN, NOT_FOUND),
+            hn=(FORBIDDEN, NOT_FOUND),
+            coordinator=NOT_FOUND,
+        ),
+    ),
+    rule(
         "the member's calendar subscription page",
         members(participant=OK, gt=OK, hn=OK, coordinator=OK),
         names=["meetings:subscription"],
