@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:page_id>/proposals/<int:proposal_id>/decide/", views.decide_proposal, name="decide_proposal"),
     path("<int:page_id>/corrections/", views.correct, name="correct"),
     path("<int:page_id>/corrections/<int:correction_id>/decide/", views.decide_correction, name="decide_correction"),
+    path("outcomes/", views.outcomes, name="outcomes"),
     path("calendar/", views.calendar_subscription, name="subscription"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
 ]

@@ -12,12 +12,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,7 +40,7 @@ from .access import (
     rsvp_refusal,
 )
 from .calendar import feed_calendar, meeting_calendar
-from .filters import MeetingFilter
+from .filters import MeetingFilter, OutcomeFilter
 from .forms import AgendaProposalForm, CorrectionForm, DecisionForm, RsvpForm
 from .models import (
     AgendaProposal,
@@ -484,3 +486,38 @@ def decide_correction(request, meeting, correction_id):
             message = _("Correction accepted: edit the minutes accordingly.") if accept else _("Correction rejected.")
             return _done(request, meeting, message, fragment="corrections")
     return _form_again(request, meeting, form, heading=_("Decide on a correction"))
+
+
+# --- Outcomes across meetings -------------------------------------------------------------------------
+
+OUTCOMES_PER_PAGE = 10
+
+
+@member_required
+@require_GET
+def outcomes(request):
+    """Published outcomes (decisions and action items, by meeting), filtered and paginated; constant queries."""
+    language = (get_language() or "es")[:2]
+    base = (
+        MeetingPage.objects.visible_to(request.user)
+        .filter(outcomes_phase=MeetingPage.OutcomesPhase.PUBLISHED)
+        .for_language(language)
+    )
+    years = sorted({day.year for day in base.dates("starts_at", "year")}, reverse=True)
+    outcome_filter = OutcomeFilter(request.GET, queryset=base, years=years)
+    meetings = outcome_filter.qs if outcome_filter.is_valid() else base.none()
+    meetings = meetings.select_related("locale").prefetch_related("decisions", "action_items").order_by("-starts_at")
+    page = Paginator(meetings, OUTCOMES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/outcomes.html",
+        {
+            "filter": outcome_filter,
+            "page_obj": page,
+            "show": outcome_filter.form.cleaned_data.get("show") if outcome_filter.is_valid() else "",
+            "query": query.urlencode(),
+            "index": MeetingIndexPage.objects.live().filter(locale__language_code=language).first(),
+        },
+    )

@@ -603,6 +603,11 @@ RULES = [
         ),
     ),
     rule(
+        "the outcomes listing across meetings: every member (published outcomes only)",
+        members(participant=OK, gt=OK, hn=OK, coordinator=OK),
+        names=["meetings:outcomes"],
+    ),
+    rule(
         "the member's calendar subscription page",
         members(participant=OK, gt=OK, hn=OK, coordinator=OK),
         names=["meetings:subscription"],
