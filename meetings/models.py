@@ -81,6 +81,18 @@ class MeetingQuerySet(PageQuerySet):
             condition |= Q(invited_government_links__government=code)
         return self.filter(pk__in=MeetingPage.objects.filter(condition).values("pk"))
 
+    def with_readable_outcomes(self, member):
+        """Meetings whose outcomes the member may read (the rule of `access.can_view_outcomes`, as a query)."""
+        from .access import is_coordinator
+
+        queryset = self.visible_to(member)
+        if is_coordinator(member):
+            return queryset
+        phases = Q(outcomes_phase=MeetingPage.OutcomesPhase.PUBLISHED)
+        circulated = [MeetingPage.OutcomesPhase.CIRCULATED, MeetingPage.OutcomesPhase.APPROVED]
+        invited = MeetingPage.objects.invited(member).values("pk")
+        return queryset.filter(phases | Q(outcomes_phase__in=circulated, pk__in=invited))
+
     def for_language(self, language):
         """One version per meeting: the reader's language where it exists, else whichever exists."""
         translated = MeetingPage.objects.filter(locale__language_code=language).values("translation_key")
@@ -420,6 +432,11 @@ class Decision(Orderable):
         return self.text[:80]
 
 
+class ActionItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS])
+
+
 class ActionItem(Orderable):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -436,6 +453,8 @@ class ActionItem(Orderable):
     activity_uuid = models.CharField(
         _("work-plan activity"), max_length=36, blank=True, help_text=_("The activity's identifier, if any.")
     )
+
+    objects = ActionItemQuerySet.as_manager()
 
     panels = [
         FieldPanel("title"),
