@@ -34,10 +34,11 @@ from wagtail.query import PageQuerySet
 
 from workspace.core.choices import Pillar
 from workspace.core.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE, name_in
+from workspace.core.zones import time_zone_name
 from workspace.site.models import IntroPage
 
 from .forms import MeetingPageForm
-from .zones import MEETING_ZONES, get_zone, government_name, zone_choices, zone_label
+from .zones import MEETING_ZONES, get_zone, government_name, zone_choices
 
 GOVERNMENT_CHOICES = [(code, code) for code in GOVERNMENT_CODES]
 WORKING_HOURS = (8, 18)  # a capital's reasonable meeting hours, local time
@@ -229,8 +230,9 @@ class MeetingPage(Page):
         return get_zone(self.time_zone)
 
     @property
-    def zone_label(self):
-        return zone_label(self.time_zone)
+    def zone_name(self):
+        """The meeting's zone by name, with its id: "hora de Guatemala (America/Guatemala)"."""
+        return time_zone_name(self.time_zone, with_id=True)
 
     @property
     def local_starts_at(self):
