@@ -1,0 +1,109 @@
+"""Meetings in Chromium: an invited focal point finds the meeting on the home page in their own zone,
+answers with the keyboard alone while another member's counters follow live, downloads the .ics,
+reads the dates in French; a participant reads published minutes from the outcomes list."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from meetings.calendar import meeting_uid
+from meetings.models import ActionItem, Decision, Participation
+from tests.e2e.test_discussion_journeys import DiscussionJourney
+from tests.factories import make_meeting, make_member
+
+# 15:00 UTC is 09:00 in Tegucigalpa (the focal point's zone) and 10:00 in Panama (the meeting's).
+STARTS = datetime(2030, 3, 4, 15, tzinfo=UTC)
+
+
+class AnsweringAMeeting(DiscussionJourney):
+    def test_a_focal_point_finds_answers_downloads_and_reads_the_meeting_in_french(self):
+        ana = make_member("focal_point", government_code="HN", language="es", first_name="Ana", last_name="Reyes")
+        observer = make_member("participant", language="es", first_name="Olga", last_name="Vidal")
+        meeting = make_meeting(
+            title="Sesión de trabajo sobre retorno",
+            starts_at=STARTS,
+            time_zone="America/Panama",
+            governments=("HN",),
+            agenda=["Apertura"],
+        )
+
+        # The home page lists it at Ana's own time (Tegucigalpa, 09:00).
+        self.sign_in(ana)
+        page = self.page
+        page.goto(self.url("/es/"))
+        upcoming = page.locator("section", has=page.locator("#upcoming-meetings"))
+        expect(upcoming.get_by_role("link", name="Sesión de trabajo sobre retorno")).to_be_visible()
+        expect(upcoming).to_contain_text("4 de marzo de 2030")
+        expect(upcoming).to_contain_text("09:00")
+
+        # Someone else watches the counters.
+        other = self.open_as(observer)
+        other.goto(self.url(meeting.url))
+        counters = other.locator("[data-rsvp-counters] li").first
+        expect(counters.locator("strong")).to_have_text("0")
+
+        # Ana answers with the keyboard alone: Tab to the first choice, arrow to "tentative", Enter on the button.
+        page.goto(self.url(meeting.url))
+        expect(page.locator("#meeting-title")).to_have_text("Sesión de trabajo sobre retorno")
+        expect(page.locator(".meeting-when")).to_contain_text("hora de Panamá (America/Panama)")
+        choices = page.locator(".rsvp-form input[type=radio]")
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if choices.first.evaluate("element => element === document.activeElement"):
+                break
+        expect(choices.first).to_be_focused()
+        page.keyboard.press("Space")
+        expect(choices.first).to_be_checked()
+        page.keyboard.press("Tab")
+        expect(page.locator(".rsvp-form button[type=submit]")).to_be_focused()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator(".meeting__rsvp")).to_contain_text("Su respuesta")
+        assert Participation.objects.get(member=ana).answer == "attending"
+        # The observer's page changed without a reload.
+        expect(counters.locator("strong")).to_have_text("1")
+
+        # The calendar file, parsed back.
+        with page.expect_download() as download_info:
+            page.locator(f'a[href$="/meetings/{meeting.pk}/calendar.ics"]').click()
+        [event] = Calendar.from_ical(Path(download_info.value.path()).read_bytes()).walk("VEVENT")
+        assert str(event["SUMMARY"]) == "Sesión de trabajo sobre retorno"
+        assert event.decoded("DTSTART").astimezone(UTC) == STARTS
+        assert str(event["UID"]) == meeting_uid(meeting)
+
+        # In French, French dates.
+        page.locator("#language-select").select_option("fr")
+        with page.expect_navigation():
+            page.locator(".language-switcher button[type=submit]").click()
+        expect(page.locator(".meeting-when")).to_contain_text("4 mars 2030")
+        expect(page.locator(".meeting-when")).to_contain_text("heure du Panama (America/Panama)")
+
+
+class ReadingOutcomes(DiscussionJourney):
+    def test_a_participant_reads_published_minutes_from_the_outcomes_list(self):
+        reader = make_member("participant", language="es", first_name="Luis", last_name="Campos")
+        meeting = make_meeting(
+            title="Reunión anual de coordinación",
+            starts_at=datetime.now(UTC) - timedelta(days=40),
+            status="held",
+            kind="annual_coordination",
+            outcomes_phase="published",
+            minutes="<p>Las delegaciones aprobaron el plan regional.</p>",
+        )
+        Decision.objects.create(page=meeting, text="Adoptar el protocolo regional de retorno.")
+        ActionItem.objects.create(page=meeting, title="Enviar el informe de avance", owner_government="GT")
+        self.sign_in(reader)
+        page = self.page
+        page.goto(self.url(meeting.get_parent().url))
+        page.get_by_role("link", name="Resultados de las reuniones").click()
+        expect(page.locator("h1")).to_have_text("Resultados de las reuniones")
+        page.locator("#id_kind").select_option("annual_coordination")
+        with page.expect_navigation():
+            page.locator(".meeting-filters button[type=submit]").click()
+        card = page.locator(".outcome-card", has_text="Reunión anual de coordinación")
+        expect(card).to_contain_text("Adoptar el protocolo regional de retorno.")
+        expect(card).to_contain_text("Enviar el informe de avance")
+        card.get_by_role("link", name="Reunión anual de coordinación").click()
+        expect(page.locator(".meeting__outcomes")).to_contain_text("Las delegaciones aprobaron el plan regional.")
