@@ -161,8 +161,16 @@ def build_world():
             DRAFT: make_meeting(governments=("GT",), status="draft", title=DRAFT_TITLE),
         },
     }
+    extra["proposal"] = matrix_proposal(extra["meeting"][PUBLISHED], author)
     extra["plan"] = matrix_plans(author)
     return World(members, practice, thread, comment, task_state, workflow_state, extra)
+
+
+def matrix_proposal(meeting, author):
+    """An agenda item proposed by Guatemala's focal point for the published meeting."""
+    from meetings.services import propose_agenda_item
+
+    return propose_agenda_item(meeting=meeting, member=author, government="GT", title="Propuesta de Guatemala")
 
 
 MATRIX_ACTIVITY = "6f1c0d1e-0000-4000-8000-000000000001"
@@ -351,6 +359,7 @@ def admin_object_pks(world, state, key=""):
         "wagtailsnippets_site_targetpopulation": world.target_population.pk,
         "wagtailsnippetchoosers_site_targetpopulation": world.target_population.pk,
         "discussion_moderation": world.comment[PUBLISHED].pk,
+        "agenda_proposals": world.proposal.pk,
         "focal_point_designations": world.designation.pk,
     }
     page_type = {"content_type_app_name": "site", "content_type_model_name": "bestpracticepage"}
@@ -1080,6 +1089,8 @@ RULES = [
             "discussion_moderation:index_results",
             "discussion_moderation:hide",
             "discussion_moderation:restore",
+            "agenda_proposals:index",
+            "agenda_proposals:index_results",
             "wagtailusers_users:index",
             "wagtailusers_users:index_results",
             "wagtailusers_users:edit",
@@ -1109,6 +1120,12 @@ RULES = [
             "discussion_moderation:history",
             "discussion_moderation:history_results",
             "discussion_moderation:usage",
+            "agenda_proposals:add",
+            "agenda_proposals:edit",
+            "agenda_proposals:delete",
+            "agenda_proposals:history",
+            "agenda_proposals:history_results",
+            "agenda_proposals:usage",
             "wagtailadmin_workflows:index",
             "wagtailadmin_workflows:index_results",
             "wagtailadmin_workflows:add",

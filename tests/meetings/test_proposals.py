@@ -171,3 +171,16 @@ def test_the_backlog_costs_constant_queries(client_for, coordinator, django_asse
         member = make_member("focal_point", government_code="GT")
         services.propose_agenda_item(meeting=meeting, member=member, government="GT", title=f"Tema {number}")
     assert queries() == few
+
+
+def test_coordinators_see_the_backlog_across_meetings_in_the_admin(client_for, coordinator, focal_point_gt):
+    first = make_meeting(governments=("GT",), title="Sesión uno")
+    second = make_meeting(governments=("GT",), title="Sesión dos")
+    services.propose_agenda_item(meeting=first, member=focal_point_gt, government="GT", title="Tema uno")
+    declined = services.propose_agenda_item(meeting=second, member=focal_point_gt, government="GT", title="Tema dos")
+    services.decline_agenda_proposal(proposal=declined, by=coordinator, reason="No")
+    client = client_for(coordinator)
+    html = client.get(reverse("agenda_proposals:index"), {"status": "proposed"}).content.decode()
+    assert "Tema uno" in html and "Sesión uno" in html and f"{first.url}#proposals" in html
+    assert "Tema dos" not in html
+    assert client_for(focal_point_gt).get(reverse("agenda_proposals:index")).status_code == 302
