@@ -1091,6 +1091,7 @@ RULES = [
             "discussion_moderation:restore",
             "agenda_proposals:index",
             "agenda_proposals:index_results",
+            "agenda_proposals:decide",
             "wagtailusers_users:index",
             "wagtailusers_users:index_results",
             "wagtailusers_users:edit",

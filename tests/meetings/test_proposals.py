@@ -184,3 +184,28 @@ def test_coordinators_see_the_backlog_across_meetings_in_the_admin(client_for, c
     assert "Tema uno" in html and "Sesión uno" in html and f"{first.url}#proposals" in html
     assert "Tema dos" not in html
     assert client_for(focal_point_gt).get(reverse("agenda_proposals:index")).status_code == 302
+
+
+def test_coordinators_accept_or_decline_from_the_admin_backlog(
+    client_for, coordinator, focal_point_gt, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting(governments=("GT",))
+    first = services.propose_agenda_item(meeting=meeting, member=focal_point_gt, government="GT", title="Tema uno")
+    second = services.propose_agenda_item(meeting=meeting, member=focal_point_gt, government="GT", title="Tema dos")
+    client = client_for(coordinator)
+    url = reverse("agenda_proposals:decide", args=[second.pk])
+    assert url in client.get(reverse("agenda_proposals:index")).content.decode()
+    response = client.post(url, {"decision": "decline", "reason": ""})
+    assert response.status_code == 200 and "Indique por qué" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"decision": "decline", "reason": "Fuera de tema"})
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("agenda_proposals:decide", args=[first.pk]), {"decision": "accept"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status, second.decline_reason) == ("accepted", "declined", "Fuera de tema")
+    draft = MeetingPage.objects.get(pk=meeting.pk).get_latest_revision_as_object()
+    assert [item.title for item in draft.agenda_items.all()] == ["Tema uno"]
+    assert len(mail.outbox) == 2
+    assert client_for(focal_point_gt).post(url, {"decision": "accept"}).status_code == 302  # to the admin home
