@@ -9,7 +9,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from meetings.calendar import meeting_uid
-from meetings.models import ActionItem, Decision, Participation
+from meetings.models import ActionItem, Decision, MeetingIndexPage, MeetingPage, Participation
 from tests.e2e.test_discussion_journeys import DiscussionJourney
 from tests.factories import make_meeting, make_member
 
@@ -107,3 +107,31 @@ class ReadingOutcomes(DiscussionJourney):
         expect(card).to_contain_text("Enviar el informe de avance")
         card.get_by_role("link", name="Reunión anual de coordinación").click()
         expect(page.locator(".meeting__outcomes")).to_contain_text("Las delegaciones aprobaron el plan regional.")
+
+
+class SchedulingInTheAdmin(DiscussionJourney):
+    def test_a_coordinator_schedules_a_meeting_in_the_admin_and_the_invitee_sees_it(self):
+        coordinator = make_member("coordinator", language="es", first_name="Carla", last_name="Mora")
+        invitee = make_member("focal_point", government_code="HN", language="es", first_name="Ana")
+        index = MeetingIndexPage.objects.get(locale__language_code="es")
+        self.sign_in(coordinator)
+        page = self.page
+        page.goto(self.url(f"/admin/pages/add/meetings/meetingpage/{index.pk}/"))
+        page.locator("#id_title").fill("Sesión de trabajo sobre retorno")
+        page.locator("#id_status").select_option("scheduled")
+        page.locator("#id_local_start").fill("2030-03-04 09:00")
+        page.locator("#id_local_end").fill("2030-03-04 11:00")
+        page.locator("#id_time_zone").select_option("America/Tegucigalpa")
+        page.locator('input[name="invited_governments"][value="HN"]').check()
+        page.locator("footer.footer [data-w-dropdown-target='toggle']").first.click()
+        with page.expect_navigation():
+            page.locator('button[name="action-publish"]').click()
+        meeting = MeetingPage.objects.get(title="Sesión de trabajo sobre retorno")
+        assert meeting.live and meeting.status == "scheduled"
+        assert meeting.starts_at == datetime(2030, 3, 4, 15, tzinfo=UTC)  # 09:00 in Tegucigalpa
+
+        invited = self.open_as(invitee)
+        invited.goto(self.url("/es/"))
+        upcoming = invited.locator("section", has=invited.locator("#upcoming-meetings"))
+        expect(upcoming.get_by_role("link", name="Sesión de trabajo sobre retorno")).to_be_visible()
+        expect(upcoming).to_contain_text("09:00")
