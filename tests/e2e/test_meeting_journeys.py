@@ -135,3 +135,51 @@ class SchedulingInTheAdmin(DiscussionJourney):
         upcoming = invited.locator("section", has=invited.locator("#upcoming-meetings"))
         expect(upcoming.get_by_role("link", name="Sesión de trabajo sobre retorno")).to_be_visible()
         expect(upcoming).to_contain_text("09:00")
+
+
+class CorrectingTheMinutes(DiscussionJourney):
+    def test_an_attendee_corrects_the_minutes_a_coordinator_accepts_and_a_participant_reads_them(self):
+        attendee = make_member("focal_point", government_code="GT", language="es", first_name="Ana")
+        coordinator = make_member("coordinator", language="es", first_name="Carla")
+        reader = make_member("participant", language="es", first_name="Luis")
+        meeting = make_meeting(
+            title="Reunión de alto nivel con Guatemala",
+            starts_at=datetime.now(UTC) - timedelta(days=3),
+            status="held",
+            kind="high_level",
+            outcomes_phase="circulated",
+            corrections_deadline=(datetime.now(UTC) + timedelta(days=5)).date(),
+            minutes="<p>Se aprobó el plan regional.</p>",
+        )
+
+        # The attendee reads the circulated minutes and proposes a correction.
+        self.sign_in(attendee)
+        page = self.page
+        page.goto(self.url(meeting.url))
+        expect(page.locator(".meeting__outcomes")).to_contain_text("Se aprobó el plan regional.")
+        page.locator("#id_quote").fill("Se aprobó el plan regional.")
+        page.locator("#id_text").fill("Se aprobó el plan regional 2019, con una reserva de Honduras.")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Enviar la corrección").click()
+        expect(page.locator("#corrections")).to_contain_text("Propuesta")
+
+        # A coordinator accepts it with a note; the attendee sees the decision.
+        coordinating = self.open_as(coordinator)
+        coordinating.goto(self.url(meeting.url))
+        correction = coordinating.locator(".correction", has_text="con una reserva de Honduras")
+        correction.get_by_label("Nota (opcional)").fill("Incorporada al acta.")
+        with coordinating.expect_navigation():
+            correction.get_by_role("button", name="Aceptar", exact=True).click()
+        page.reload()
+        expect(page.locator("#corrections")).to_contain_text("Aceptada: Incorporada al acta.")
+
+        # The coordinator publishes the corrected minutes; a participant reads them from the outcomes list.
+        meeting = MeetingPage.objects.get(pk=meeting.pk)
+        meeting.minutes = "<p>Se aprobó el plan regional 2019, con una reserva de Honduras.</p>"
+        meeting.outcomes_phase = "published"
+        meeting.save_revision(user=coordinator).publish(user=coordinator)
+        reading = self.open_as(reader)
+        reading.goto(self.url("/meetings/outcomes/"))
+        reading.locator(".outcome-card").get_by_role("link", name="Reunión de alto nivel con Guatemala").click()
+        expect(reading.locator(".meeting__outcomes")).to_contain_text("con una reserva de Honduras")
+        expect(reading.locator("#corrections")).to_have_count(0)
