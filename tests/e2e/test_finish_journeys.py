@@ -13,6 +13,7 @@ import re
 import pytest
 from django.test import override_settings
 from playwright.sync_api import expect
+from wagtail.models import Locale
 
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.harness import BrowserJourney
@@ -21,6 +22,7 @@ from workspace.site.demo import draft_practice, publish_through_review
 from workspace.site.models import BestPracticePage
 
 TITLE = "Ventanilla única de atención a personas retornadas"
+FRENCH_TITLE = "Guichet unique d’accueil des personnes rapatriées"
 SUMMARY = "Un solo punto de atención en el aeropuerto para registro, salud y orientación laboral."
 
 
@@ -123,3 +125,50 @@ class ApprovalReachesTheBell(FinishJourney):
         page.locator("[data-notification-bell]").click()
         expect(page.locator("main")).to_contain_text(TITLE)
         expect(page.locator("main")).to_contain_text("Aprobado y publicado")
+
+
+class TranslatedInTheAdmin(FinishJourney):
+    def test_a_focal_point_translates_a_practice_a_coordinator_publishes_it_a_french_reader_reads_it(self):
+        # The admin in English here: wagtail-localize's editor labels are then known words.
+        focal_point = make_member("focal_point", government_code="GT", language="en")
+        coordinator = make_member("coordinator", language="en")
+        practice = spanish_practice(author=focal_point, reviewer=make_member("coordinator", mfa=False))
+        page = self.page
+
+        # The focal point asks for a French translation ("Translate" in the page's menu)…
+        self.sign_in(focal_point)
+        page.goto(self.url(f"/admin/localize/submit/page/{practice.pk}/"))
+        page.locator('input[name="locales"]').and_(page.locator(f'[value="{self.locale_id("fr")}"]')).check()
+        with page.expect_navigation():
+            page.locator('input[type="submit"]').click()
+        translation = BestPracticePage.objects.get(translation_key=practice.translation_key, locale__language_code="fr")
+        expect(page).to_have_url(re.compile(rf"/admin/pages/{translation.pk}/edit/"))
+
+        # …and translates the title in wagtail-localize's editor.
+        page.get_by_role("button", name="Translate", exact=True).first.click()
+        page.locator("textarea").first.fill(FRENCH_TITLE)
+        page.get_by_role("button", name="Save", exact=True).first.click()
+        expect(page.get_by_text(FRENCH_TITLE).first).to_be_visible()
+
+        # A coordinator publishes the translation from the same editor.
+        reviewer = self.open_as(coordinator)
+        reviewer.goto(self.url(f"/admin/pages/{translation.pk}/edit/"))
+        publish = reviewer.get_by_role("button", name=re.compile("Publish in"))
+        with reviewer.expect_navigation():
+            publish.evaluate("button => button.click()")
+        translation.refresh_from_db()
+        assert translation.live and translation.title == FRENCH_TITLE
+
+        # A French reader finds it in French, without the "available in Spanish" note.
+        reader = self.open_as(make_member("participant", language="fr"))
+        reader.goto(self.url(practice.url))
+        reader.locator("#language-select").select_option("fr")
+        with reader.expect_navigation():
+            reader.locator(".language-switcher button[type=submit]").click()
+        expect(reader).to_have_url(re.compile(rf"{re.escape(translation.url)}$"))
+        expect(reader.locator("h1")).to_have_text(FRENCH_TITLE)
+        expect(reader.locator(".source-language-note")).to_have_count(0)
+
+    @staticmethod
+    def locale_id(code):
+        return Locale.objects.get(language_code=code).pk
