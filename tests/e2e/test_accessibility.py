@@ -42,6 +42,7 @@ def main_pages(language):
         ("dashboard", first(WorkPlanIndexPage)),
         ("meetings", first(MeetingIndexPage)),
         ("meeting", first(MeetingPage)),
+        ("outcomes", reverse("meetings:outcomes")),
         ("notifications", reverse("notifications:list")),
         ("account", reverse("account_profile")),
     ]
