@@ -97,7 +97,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "workspace.site.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "workspace.accounts.middleware.SessionLifetimeMiddleware",
     "workspace.accounts.middleware.CoordinatorMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -235,7 +234,8 @@ MFA_TOTP_ISSUER = "Regional workspace"
 # can take a code past its step. allauth still refuses a code used once.
 MFA_TOTP_TOLERANCE = 1
 
-# Sessions end after 12 hours in all, or 2 hours without activity (SessionLifetimeMiddleware).
+# Sessions end after 12 hours in all, or 2 hours without activity (SessionLifetimeMiddleware,
+# which also refreshes allauth's session activity, at most every 5 minutes: no write per GET).
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_ABSOLUTE_LIFETIME = SESSION_COOKIE_AGE
 SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", 2 * 60 * 60))
