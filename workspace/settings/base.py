@@ -87,6 +87,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML gzipped (static files come precompressed from whitenoise, which answers before this).
+    # BREACH needs a secret repeated unchanged in a compressed body: Django masks the CSRF token
+    # anew on every response, and no other secret is in a page (docs/architecture.md).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workspace.site.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,6 +139,19 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", 0)),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per process (psycopg_pool): each request borrows a connection and gives it back at
+    # its end, so a process holds at most DATABASE_POOL_MAX_SIZE connections however many
+    # threads ASGI runs sync code in. CONN_MAX_AGE kept one connection per such thread, never
+    # closed under ASGI: 85 connections after 10 s of load, then "too many clients" (issue 14).
+    # Django refuses persistent connections together with a pool.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(env("DATABASE_POOL_MIN_SIZE", 2)),
+        "max_size": int(env("DATABASE_POOL_MAX_SIZE", 10)),
+        # A request waits this long for a free connection, then fails (instead of hanging).
+        "timeout": int(env("DATABASE_POOL_TIMEOUT", 10)),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; the timeout waits out short locks.
     DATABASES["default"]["OPTIONS"] = {
