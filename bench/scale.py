@@ -134,7 +134,7 @@ def grow_plan(activities):
         for activity in block["value"]["activities"]
     ]
     count = len(existing)
-    for name, block, activity in itertools.islice(itertools.cycle(existing), max(0, activities - count)):
+    for _name, block, activity in itertools.islice(itertools.cycle(existing), max(0, activities - count)):
         copy = {**activity, "id": str(uuid.uuid4())}
         copy["value"] = {
             **activity["value"],
