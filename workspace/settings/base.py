@@ -344,6 +344,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Mixed es/en/fr content: no language's stemming (DESIGN §8); accents are folded at indexing
+    # (site.models.AccentFoldedSearchField). Changing it needs `manage.py update_index`.
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "simple"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Email addresses and passwords are allauth's (verification, rate limits, MFA): Wagtail's account
 # page would change the email without verifying it, and its reset form bypasses the rate limits.
