@@ -329,6 +329,7 @@ def main():
     parser.add_argument("--plan-activities", type=int, default=200, help="activities of the biggest plan at >1×")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--json", help="also write every run's numbers to this file")
+    parser.add_argument("--keep", help="keep the SQLite databases in this directory (e.g. for bench/profile_page.py)")
     options = parser.parse_args()
     scales = [int(item) for item in options.scales.split(",")]
     servers = options.servers.split(",")
@@ -401,6 +402,14 @@ def main():
         for process in processes:
             stop(process)
         for database in databases:
+            if options.keep and not database.is_postgres:
+                Path(options.keep).mkdir(parents=True, exist_ok=True)
+                for suffix in ("", "-wal", "-shm"):
+                    source = Path(database.url.removeprefix("sqlite:///") + suffix)
+                    if source.exists():
+                        shutil.copy(source, Path(options.keep) / source.name)
+                say(f"kept {Path(options.keep) / Path(database.url).name}")
+                continue
             try:
                 database.drop()
             except Exception as error:  # noqa: BLE001 — cleaning up; the run's result matters more
