@@ -48,7 +48,8 @@ def main():
     here = Path(__file__).resolve().parent.parent
     if Path.cwd().resolve() == here:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-        os.environ.setdefault("BENCH_STATIC_ROOT", "/tmp/bench-profile-static")
+        os.environ["BENCH_PLAIN_STATIC"] = "1"  # no collectstatic needed
+        sys.path.insert(0, str(here))
     else:  # another checkout: its own settings, DEBUG off
         os.environ["DJANGO_SETTINGS_MODULE"] = "workspace.settings.dev"
         sys.path.insert(0, str(Path.cwd()))
@@ -92,6 +93,18 @@ def main():
                 default=0,
             )
             print(f"- {label}: {100 * cumulative / total:.0f} %")
+        project = str(Path.cwd().resolve())
+        ours = sorted(
+            (
+                (entry[3], file, line, name)
+                for (file, line, name), entry in stats.stats.items()
+                if file.startswith(project) and "/.venv/" not in file and "/bench/" not in file
+            ),
+            reverse=True,
+        )
+        print("the project's own functions, by cumulative time:")
+        for cumulative, file, line, name in ours[: options.top]:
+            print(f"  {100 * cumulative / total:5.1f} %  {file.removeprefix(project + '/')}:{line}({name})")
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(options.top)
         lines = [line for line in out.getvalue().splitlines() if line.strip()]
