@@ -98,7 +98,7 @@ def main():
             (
                 (entry[3], file, line, name)
                 for (file, line, name), entry in stats.stats.items()
-                if file.startswith(project) and "/.venv/" not in file and "/bench/" not in file
+                if file.startswith(project) and "/.venv/" not in file and "/bench/" not in file and name != "__call__"
             ),
             reverse=True,
         )
