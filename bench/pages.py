@@ -233,8 +233,9 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(url, session, seconds, connections):
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Cookie: sessionid={session}",
-               "-H", "Accept-Encoding: gzip", url]  # fmt: skip
+    # wrk's default 2 s timeout would count a slow page's answers as socket timeouts.
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "--latency",
+               "-H", f"Cookie: sessionid={session}", "-H", "Accept-Encoding: gzip", url]  # fmt: skip
     output = subprocess.run(command, text=True, capture_output=True, check=True).stdout
 
     def latency(percent):
@@ -247,7 +248,8 @@ def wrk(url, session, seconds, connections):
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
         "p50": latency(50),
         "p99": latency(99),
-        "errors": (int(errors[1]) if errors else 0) + (sum(map(int, failed.groups())) if failed else 0),
+        "errors": (int(errors[1]) if errors else 0) + (sum(map(int, failed.groups()[:3])) if failed else 0),
+        "timeouts": int(failed[4]) if failed else 0,
     }
 
 
@@ -277,6 +279,7 @@ def threads_client(url, session, seconds, connections):
         "p50": quantiles[49],
         "p99": quantiles[98],
         "errors": errors[0],
+        "timeouts": 0,
     }
 
 
@@ -445,7 +448,7 @@ def main():
                 probe = probes[scale]["pages"][name]
                 size = f"{probe['raw'] / 1000:.1f}/{probe['gzip'] / 1000:.1f}"
                 first = transfer[scale, name]["bytes"] / 1000
-                flag = "!" if row["errors"] or probe["status"] != 200 else " "
+                flag = "!" if row["errors"] or row.get("timeouts") or probe["status"] != 200 else " "
                 line += (
                     f" | {row['rps']:>10.1f}{flag} {row['p50']:>7.1f} {row['p99']:>7.1f} {row['rps'] / bare:>6.2f}"
                     f" {probe['queries']:>7} {size:>10} {first:>6.1f}"
@@ -464,7 +467,10 @@ def main():
     notes.append(f"first load = HTML gzip + same-origin CSS/JS as served ({', '.join(encodings)}); "
                  f"references to other hosts: {outside}")  # fmt: skip
     errors = sum(run["errors"] for runs in results.values() for run in runs)
-    notes.append(f"failed or non-2xx responses under load: {errors} ('!' marks a row with any)")
+    timeouts = sum(run.get("timeouts", 0) for runs in results.values() for run in runs)
+    notes.append(
+        f"failed or non-2xx responses under load: {errors}, client timeouts (60 s): {timeouts} ('!' marks a row with any)"
+    )
     if sampler.databases:
         notes.append(
             "PostgreSQL connections, most seen during the load: "
