@@ -469,7 +469,8 @@ def main():
     errors = sum(run["errors"] for runs in results.values() for run in runs)
     timeouts = sum(run.get("timeouts", 0) for runs in results.values() for run in runs)
     notes.append(
-        f"failed or non-2xx responses under load: {errors}, client timeouts (60 s): {timeouts} ('!' marks a row with any)"
+        f"failed or non-2xx responses under load: {errors}, client timeouts (60 s): {timeouts} "
+        + "('!' marks a row with any)"
     )
     if sampler.databases:
         notes.append(
