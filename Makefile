@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate setup seed messages makemessages lint format check serve clean prod prod-check soak
+.PHONY: run test install migrate setup seed messages makemessages lint format check serve clean prod prod-check soak bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,12 @@ prod-check: install
 
 soak: install
 	deploy/prod.sh --soak
+
+# The main pages beside a bare Django view, 1× and 10× data (bench/pages.py; issue 14). Not part
+# of `make test` or CI: a benchmark, minutes long. BENCH_ARGS="--servers uvicorn,daphne,gunicorn".
+bench: install
+	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk): a slower Python client stands in"
+	$(PY) bench/pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-db.sqlite3* .pytest_cache .prod

@@ -4,6 +4,7 @@ import zoneinfo
 from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions.internal import usersessionkit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -102,10 +103,15 @@ class SessionLifetimeMiddleware:
     """End a session after SESSION_IDLE_TIMEOUT without activity or SESSION_ABSOLUTE_LIFETIME in all.
 
     Django's own expiry is one of the two; this middleware adds the other without writing the
-    session on every request (the last-seen time is refreshed at most once a minute).
+    session on every request: the last-seen time is refreshed at most every `refresh_every`
+    seconds, and allauth's record of the session (the "last seen" and address on the member's
+    sessions page, USERSESSIONS_TRACK_ACTIVITY) is refreshed at the same moment. allauth's own
+    UserSessionsMiddleware would UPDATE that row on every request: a write, a row lock and WAL on
+    every page read (issue 14), so it is not in MIDDLEWARE and this middleware calls its
+    `track_activity` instead.
     """
 
-    refresh_every = 60
+    refresh_every = 5 * 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -123,4 +129,5 @@ class SessionLifetimeMiddleware:
                 return sign_in_first(request)
             if now - seen >= self.refresh_every or "workspace_seen_at" not in session:
                 session["workspace_seen_at"] = now
+                usersessionkit.track_activity(request, user=user, session=session)
         return self.get_response(request)

@@ -87,6 +87,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML gzipped (static files come precompressed from whitenoise, which answers before this).
+    # BREACH needs a secret repeated unchanged in a compressed body: Django masks the CSRF token
+    # anew on every response, and no other secret is in a page (docs/architecture.md).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workspace.site.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,7 +101,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "workspace.site.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "workspace.accounts.middleware.SessionLifetimeMiddleware",
     "workspace.accounts.middleware.CoordinatorMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -136,6 +139,19 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", 0)),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per process (psycopg_pool): each request borrows a connection and gives it back at
+    # its end, so a process holds at most DATABASE_POOL_MAX_SIZE connections however many
+    # threads ASGI runs sync code in. CONN_MAX_AGE kept one connection per such thread, never
+    # closed under ASGI: 85 connections after 10 s of load, then "too many clients" (issue 14).
+    # Django refuses persistent connections together with a pool.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(env("DATABASE_POOL_MIN_SIZE", 2)),
+        "max_size": int(env("DATABASE_POOL_MAX_SIZE", 10)),
+        # A request waits this long for a free connection, then fails (instead of hanging).
+        "timeout": int(env("DATABASE_POOL_TIMEOUT", 10)),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; the timeout waits out short locks.
     DATABASES["default"]["OPTIONS"] = {
@@ -235,7 +251,8 @@ MFA_TOTP_ISSUER = "Regional workspace"
 # can take a code past its step. allauth still refuses a code used once.
 MFA_TOTP_TOLERANCE = 1
 
-# Sessions end after 12 hours in all, or 2 hours without activity (SessionLifetimeMiddleware).
+# Sessions end after 12 hours in all, or 2 hours without activity (SessionLifetimeMiddleware,
+# which also refreshes allauth's session activity, at most every 5 minutes: no write per GET).
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_ABSOLUTE_LIFETIME = SESSION_COOKIE_AGE
 SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", 2 * 60 * 60))
@@ -327,6 +344,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Mixed es/en/fr content: no language's stemming (DESIGN §8); accents are folded at indexing
+    # (site.models.AccentFoldedSearchField). Changing it needs `manage.py update_index`.
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "simple"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Email addresses and passwords are allauth's (verification, rate limits, MFA): Wagtail's account
 # page would change the email without verifying it, and its reset form bypasses the rate limits.

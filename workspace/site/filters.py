@@ -34,6 +34,7 @@ from .models import (
     TargetPopulation,
     search_words,
 )
+from .search import ranked_ids
 
 PER_PAGE = 20
 MAX_QUERY_LENGTH = 200
@@ -117,12 +118,7 @@ class BestPracticeFilterSet(django_filters.FilterSet):
             return None
         query = " ".join(words)
         if query not in self._rankings:
-            results = self.search_queryset.search(query, operator="and")
-            if hasattr(results, "get_queryset"):  # the database backends: a real queryset
-                ids = list(results.get_queryset().values_list("pk", flat=True))
-            else:
-                ids = [page.pk for page in results]
-            self._rankings[query] = ids
+            self._rankings[query] = ranked_ids(self.search_queryset, query)
         return self._rankings[query]
 
     def filter_pillar(self, queryset, name, value):
