@@ -32,6 +32,7 @@ from .models import (
     WorkPlanPage,
     resolve_best_practices,
 )
+from .notices import notify_progress_recorded
 
 HISTORY_SHOWN = 5  # updates shown under each activity on the plan page (the rest: "earlier")
 EVENTS_PER_REPLAY = 100
@@ -79,7 +80,8 @@ def record_progress(
     """Record a progress update on an activity of an approved plan, as `by`.
 
     Preconditions: `by` may report on the plan (access.can_report_progress) and the activity is in
-    the plan's approved version. Bad input raises ValidationError and writes nothing. Pushes
+    the plan's approved version. Bad input raises ValidationError and writes nothing. Rings the
+    bell of the government's other focal points and the activity discussion's followers. Pushes
     `{"type": "stream.event", "stream": "progress:<plan key>", "sequence": n}` to the page's group
     after commit.
     """
@@ -125,6 +127,7 @@ def record_progress(
     state.updated_at = timezone.now()
     state.full_clean()
     state.save()
+    notify_progress_recorded(plan=plan, activity=activity, update=update)
 
     send_on_commit(
         page_group(plan.translation_key),
