@@ -73,6 +73,7 @@ class Activity:
     objective_title: str
     progress: object = None  # ActivityProgress, attached by the page or the dashboard
     history: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # links.ActivityLink: what points at it (meeting action items)
 
     @property
     def anchor(self):
@@ -380,7 +381,7 @@ class WorkPlanPage(Page):
         from .services import plan_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(plan_page_context(plan=self, viewer=request.user))
+        context.update(plan_page_context(plan=self, viewer=request.user, request=request))
         return context
 
 

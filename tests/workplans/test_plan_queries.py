@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import make_plan, plan_objective
+from meetings.models import ActionItem
+from tests.factories import make_meeting, make_plan, plan_objective
 from workplans.services import record_progress
 from workspace.discussions.services import post_comment_on_page
 
@@ -25,6 +26,12 @@ def plan_with(activities, *, year, author, commenter):
         comment = post_comment_on_page(page=plan, anchor=activity.anchor, author=commenter, body="¿Avances?")
         post_comment_on_page(page=plan, anchor=activity.anchor, author=author, body="Sí.", parent_id=comment.pk)
         record_progress(plan=plan, activity_uuid=activity.uuid, by=author, status="in_progress", percent_complete=30)
+    meeting = make_meeting(status="held", outcomes_phase="published")
+    meeting.action_items = [
+        ActionItem(title=f"Acción {number}", owner_government="GT", activity_uuid=activity.uuid)
+        for number, activity in enumerate(plan.activities()[::3])
+    ]
+    meeting.save_revision().publish()
     return plan
 
 
@@ -49,5 +56,6 @@ def test_plan_page_queries_do_not_grow_with_activities(
     assert few == many, f"{few} queries for 10 activities, {many} for 100"
     assert large_body.count("¿Avances?") == 10 * small_body.count("¿Avances?") > 0
     assert large_body.count('class="activity"') == 100
+    assert large_body.count('class="plain-list activity__links"') == 34
     with django_assert_max_num_queries(45):  # a ceiling, so that a regression in any part shows
         client.get(large.url)
