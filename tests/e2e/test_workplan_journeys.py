@@ -60,21 +60,19 @@ class WorkPlanThroughItsYear(DiscussionJourney):
         assert not plan.live and plan.current_workflow_state.status == "in_progress"
         assert [activity.title for activity in plan.get_latest_revision_as_object().activities()] == [ACTIVITY]
 
-        # The coordinator requests changes, with a comment.
-        page.context.clear_cookies()
-        self.sign_in(coordinator)
-        page.goto(self.url(f"/admin/pages/{plan.pk}/edit/"))
-        page.locator('button[data-workflow-action-name="reject"]').first.evaluate("button => button.click()")
-        dialog = page.locator(".w-dialog:visible, [role=dialog]:visible").first
+        # The coordinator (in a browser of their own: one sign-in, one two-factor code) requests
+        # changes, with a comment.
+        reviewer = self.open_as(coordinator)
+        reviewer.goto(self.url(f"/admin/pages/{plan.pk}/edit/"))
+        reviewer.locator('button[data-workflow-action-name="reject"]').first.evaluate("button => button.click()")
+        dialog = reviewer.locator(".w-dialog:visible, [role=dialog]:visible").first
         dialog.locator("textarea").fill("Añadan el presupuesto del taller.")
-        with page.expect_navigation():
+        with reviewer.expect_navigation():
             dialog.locator('button[type="submit"]').click()
         plan.refresh_from_db()
         assert plan.current_workflow_state.status == "needs_changes"
 
         # The focal point amends the plan (a budget) and resubmits it.
-        page.context.clear_cookies()
-        self.sign_in(focal_point)
         page.goto(self.url(f"/admin/pages/{plan.pk}/edit/"))
         page.get_by_role("tab", name=re.compile("Pilar 1")).click()
         page.locator('input[name="pillar_1-0-value-activities-0-value-budget_amount"]').fill("2500")
@@ -84,11 +82,9 @@ class WorkPlanThroughItsYear(DiscussionJourney):
         assert plan.current_workflow_state.status == "in_progress"
 
         # The coordinator approves it: it is published.
-        page.context.clear_cookies()
-        self.sign_in(coordinator)
-        page.goto(self.url(f"/admin/pages/{plan.pk}/edit/"))
-        with page.expect_navigation():
-            approve_button(page).evaluate("button => button.click()")
+        reviewer.goto(self.url(f"/admin/pages/{plan.pk}/edit/"))
+        with reviewer.expect_navigation():
+            approve_button(reviewer).evaluate("button => button.click()")
         plan.refresh_from_db()
         assert plan.live
         activity = plan.activities()[0]
@@ -100,8 +96,6 @@ class WorkPlanThroughItsYear(DiscussionJourney):
         reader_activity = reader.locator(f"#{activity.anchor}")
         expect(reader_activity.locator(".status-badge")).to_have_text("Planificada")
         expect(reader.locator("[data-discussion]").first).to_have_attribute("data-discussion-ready", "1")
-        page.context.clear_cookies()
-        self.sign_in(focal_point)
         page.goto(self.url(plan.url))
         section = page.locator(f"#{activity.anchor}")
         section.locator("summary", has_text="Informar avance").click()
