@@ -22,10 +22,12 @@ def discussion_panel(context, page, anchor=""):
     viewer = getattr(request, "user", None)
     if page is None:
         return {"hidden": True}
-    anchors, parts = _page_discussions(request, page, viewer)
-    if anchor not in anchors or not can_view_page_discussion(viewer, page, anchor):
+    discussions = _page_discussions(request, page, viewer)
+    if anchor not in discussions["anchors"] or not can_view_page_discussion(viewer, page, anchor):
         return {"hidden": True}
-    thread, comments, following = parts.get(anchor, (None, [], False))
+    if discussions["parts"] is None:  # read on the first panel the viewer may see
+        discussions["parts"] = threads_for_parts(page, discussions["anchors"], viewer)
+    thread, comments, following = discussions["parts"].get(anchor, (None, [], False))
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
@@ -54,8 +56,7 @@ def _page_discussions(request, page, viewer):
             request._discussion_parts = cache
     key = (page.pk, getattr(viewer, "pk", None))
     if key not in cache:
-        anchors = declared_anchors(page)
-        cache[key] = (anchors, threads_for_parts(page, anchors, viewer))
+        cache[key] = {"anchors": declared_anchors(page), "parts": None}
     return cache[key]
 
 
