@@ -7,13 +7,16 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from workplans.links import register_activity_links
         from workspace.live import streams
 
         from .notices import register_kinds
+        from .plan_links import action_item_links
         from .streams import RsvpStream
 
         register_kinds()
         streams.register(RsvpStream())
+        register_activity_links("meetings.action_items", action_item_links)
 
     def seed_demo(self):
         from .demo import seed_meetings

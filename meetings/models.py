@@ -32,6 +32,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 
+from workplans.widgets import ActivitySelect
 from workspace.core.choices import Pillar
 from workspace.core.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE, name_in
 from workspace.core.zones import time_zone_name
@@ -461,7 +462,7 @@ class ActionItem(Orderable):
     panels = [
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("owner_government"), FieldPanel("due_date"), FieldPanel("status")]),
-        FieldPanel("activity_uuid"),
+        FieldPanel("activity_uuid", widget=ActivitySelect),
     ]
 
     class Meta(Orderable.Meta):

@@ -9,8 +9,10 @@ class WorkplansConfig(AppConfig):
     def ready(self):
         from workspace.live import streams
 
+        from .notices import register_kinds
         from .streams import ProgressStreamKind
 
+        register_kinds()
         streams.register(ProgressStreamKind())
 
     def setup_workspace(self):

@@ -73,6 +73,7 @@ class Activity:
     objective_title: str
     progress: object = None  # ActivityProgress, attached by the page or the dashboard
     history: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # links.ActivityLink: what points at it (meeting action items)
 
     @property
     def anchor(self):
@@ -371,16 +372,27 @@ class WorkPlanPage(Page):
                     anchors[activity.anchor] = _("Activity: %(title)s") % {"title": activity.title}
         return anchors
 
+    def part_anchors(self):
+        """The anchors of `discussion_anchors` without their labels: a walk of the raw data, cheap
+        enough to ask once per discussion panel of a plan with hundreds of parts."""
+        anchors = set()
+        for field_name in PILLAR_FIELDS.values():
+            for block in getattr(self, field_name).raw_data:
+                anchors.add(f"objective-{block.get('id') or ''}")
+                for activity_id, _activity_value in _list_items((block.get("value") or {}).get("activities")):
+                    anchors.add(f"activity-{activity_id}")
+        return anchors
+
     def can_discuss(self, user, anchor):
         from .access import can_view_plan
 
-        return can_view_plan(user, self) and (anchor == "" or anchor in self.discussion_anchors())
+        return can_view_plan(user, self) and (anchor == "" or anchor in self.part_anchors())
 
     def get_context(self, request, *args, **kwargs):
         from .services import plan_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(plan_page_context(plan=self, viewer=request.user))
+        context.update(plan_page_context(plan=self, viewer=request.user, request=request))
         return context
 
 

@@ -23,6 +23,7 @@ from workspace.live.groups import page_group
 from workspace.live.sender import send_on_commit
 
 from .access import can_report_progress, can_view_progress, may_edit_plan
+from .links import links_for_activities
 from .models import (
     PILLAR_FIELDS,
     UNFINISHED,
@@ -32,6 +33,7 @@ from .models import (
     WorkPlanPage,
     resolve_best_practices,
 )
+from .notices import notify_progress_recorded
 
 HISTORY_SHOWN = 5  # updates shown under each activity on the plan page (the rest: "earlier")
 EVENTS_PER_REPLAY = 100
@@ -79,7 +81,8 @@ def record_progress(
     """Record a progress update on an activity of an approved plan, as `by`.
 
     Preconditions: `by` may report on the plan (access.can_report_progress) and the activity is in
-    the plan's approved version. Bad input raises ValidationError and writes nothing. Pushes
+    the plan's approved version. Bad input raises ValidationError and writes nothing. Rings the
+    bell of the government's other focal points and the activity discussion's followers. Pushes
     `{"type": "stream.event", "stream": "progress:<plan key>", "sequence": n}` to the page's group
     after commit.
     """
@@ -125,6 +128,7 @@ def record_progress(
     state.updated_at = timezone.now()
     state.full_clean()
     state.save()
+    notify_progress_recorded(plan=plan, activity=activity, update=update)
 
     send_on_commit(
         page_group(plan.translation_key),
@@ -194,10 +198,20 @@ def render_activity_progress(*, plan, activity, viewer, request=None):
     )
 
 
-def plan_page_context(*, plan, viewer):
-    """What the plan page shows: the structure per pillar with progress, archived activities."""
+def attach_links(pillars, *, viewer, request=None):
+    """Give each activity what points at it from the rooms above (meeting action items): one call
+    per provider for the whole plan (`links.links_for_activities`)."""
+    activities = [activity for pillar in pillars for activity in pillar.activities()]
+    links = links_for_activities([activity.uuid for activity in activities], viewer=viewer, request=request)
+    for activity in activities:
+        activity.links = links.get(activity.uuid, [])
+
+
+def plan_page_context(*, plan, viewer, request=None):
+    """What the plan page shows: the structure per pillar with progress and links, archived activities."""
     pillars = plan.structure()
     resolve_best_practices(pillars, plan.locale)
+    attach_links(pillars, viewer=viewer, request=request)
     archived = attach_progress(plan, pillars) if plan.live else {}
     may_report = can_report_progress(viewer, plan)
     return {

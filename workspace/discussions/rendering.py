@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from workspace.live.streams import REPLAY_BATCH, StreamKind
 
 from .access import can_post_in_thread, declared_anchors, is_moderator, policy, view_restrictions_of
-from .models import Comment, Flag, Thread, ThreadEvent
+from .models import Comment, Flag, Follow, Thread, ThreadEvent
 
 
 @contextmanager
@@ -67,6 +67,50 @@ def comments_queryset(thread, viewer):
 def thread_comments(thread, viewer):
     """Top-level comments in order, each with `.reply_list`; two queries (three for coordinators)."""
     comments = prepare_comments(list(comments_queryset(thread, viewer)), viewer=viewer, thread=thread)
+    top_level = [comment for comment in comments if comment.parent_id is None]
+    by_parent = {}
+    for comment in comments:
+        if comment.parent_id is not None:
+            by_parent.setdefault(comment.parent_id, []).append(comment)
+    for comment in top_level:
+        comment.reply_list = by_parent.get(comment.pk, [])
+    return top_level
+
+
+def threads_for_parts(page, anchors, viewer):
+    """Every discussion of these parts of the page for the viewer, in a fixed number of queries.
+
+    A page with many discussable parts (a work plan's activities) renders one panel per part: read
+    one by one, each costs its own queries. This reads the threads of all `anchors` (one query),
+    their comments (one, two for moderators) and what the viewer follows (one), and returns
+    {anchor: (thread or None, top-level comments with `.reply_list`, following)}; every comment is
+    prepared for the viewer against `page` (the version being read), as `thread_comments` does.
+    """
+    anchors = list(anchors)
+    threads = list(Thread.objects.filter(translation_key=page.translation_key, anchor__in=anchors))
+    comments_of = {thread.pk: [] for thread in threads}
+    following = set()
+    if threads:
+        queryset = Comment.objects.filter(thread__in=threads).for_display()
+        if is_moderator(viewer):
+            queryset = queryset.prefetch_related("revisions")
+        for comment in queryset:
+            comments_of[comment.thread_id].append(comment)
+        if viewer is not None and viewer.is_authenticated:
+            following = set(
+                Follow.objects.filter(member=viewer, thread__in=threads).values_list("thread_id", flat=True)
+            )
+    restrictions = view_restrictions_of(page)
+    parts = {anchor: (None, [], False) for anchor in anchors}
+    for thread in threads:
+        comments = prepare_comments(
+            comments_of[thread.pk], viewer=viewer, thread=thread, restrictions=restrictions, page=page
+        )
+        parts[thread.anchor] = (thread, _nest(comments), thread.pk in following)
+    return parts
+
+
+def _nest(comments):
     top_level = [comment for comment in comments if comment.parent_id is None]
     by_parent = {}
     for comment in comments:

@@ -5,9 +5,8 @@ from django.utils.safestring import mark_safe
 
 from workspace.discussions.access import can_post_in_thread, can_view_page_discussion, declared_anchors, is_moderator
 from workspace.discussions.models import Flag
-from workspace.discussions.notifications import is_following
-from workspace.discussions.rendering import thread_comments
-from workspace.discussions.services import editable_source, sanitize_comment_html, thread_of
+from workspace.discussions.rendering import threads_for_parts
+from workspace.discussions.services import editable_source, sanitize_comment_html
 
 register = template.Library()
 
@@ -21,10 +20,14 @@ def discussion_panel(context, page, anchor=""):
     """
     request = context.get("request")
     viewer = getattr(request, "user", None)
-    if page is None or anchor not in declared_anchors(page) or not can_view_page_discussion(viewer, page, anchor):
+    if page is None:
         return {"hidden": True}
-    thread = thread_of(page, anchor)
-    comments = thread_comments(thread, viewer) if thread else []
+    discussions = _page_discussions(request, page, viewer)
+    if anchor not in discussions["anchors"] or not can_view_page_discussion(viewer, page, anchor):
+        return {"hidden": True}
+    if discussions["parts"] is None:  # read on the first panel the viewer may see
+        discussions["parts"] = threads_for_parts(page, discussions["anchors"], viewer)
+    thread, comments, following = discussions["parts"].get(anchor, (None, [], False))
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
@@ -38,9 +41,23 @@ def discussion_panel(context, page, anchor=""):
         "socket_path": f"/ws/pages/{page.pk}/",
         "stream": f"discussion:{anchor}",
         "sequence": thread.last_sequence if thread else 0,
-        "following": is_following(viewer, thread) if thread else False,
+        "following": following,
         "flag_reasons": Flag.Reason.choices,
     }
+
+
+def _page_discussions(request, page, viewer):
+    """The page's declared parts and all their discussions, read once per request and page (the
+    first panel reads them all: a page with 100 discussable parts costs what a page with 10 does)."""
+    cache = getattr(request, "_discussion_parts", None) if request is not None else None
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._discussion_parts = cache
+    key = (page.pk, getattr(viewer, "pk", None))
+    if key not in cache:
+        cache[key] = {"anchors": declared_anchors(page), "parts": None}
+    return cache[key]
 
 
 @register.filter
