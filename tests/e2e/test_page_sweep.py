@@ -3,7 +3,8 @@
 A page fails on horizontal overflow of the document, on an element cut by its own box (text
 clipped: its content wider than a box that hides overflow), on an element whose edge passes the
 visible box (card, table, panel) it sits in, on any console error or uncaught exception, and on
-any Content-Security-Policy violation. Each case is named page × language × width; a failure
+any Content-Security-Policy violation, and on a column so narrow that its words break letter by
+letter. Each case is named page × language × width; a failure
 saves a screenshot to $E2E_ARTIFACTS (default /tmp/e2e-artifacts).
 
 Fast by design: one server and one seeded workspace (seed_demo) for the module, one signed-in
@@ -135,6 +136,11 @@ FIND_OVERFLOWS = """
     if (skip) continue;
     if (clips(el) && !hiddenBox(el) && el.scrollWidth > el.clientWidth + 1) {
       problems.push(`${describe(el)} clips its text (${el.scrollWidth}px of content in ${el.clientWidth}px)`);
+    }
+    // Squeezed: a column so narrow that its words break letter by letter (wrapping hides the overflow).
+    const ownText = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join("");
+    if (ownText.length > 6 && rect.width < 2.5 * parseFloat(style(el).fontSize)) {
+      problems.push(`${describe(el)} is squeezed to ${Math.round(rect.width)}px: its words break letter by letter`);
     }
     for (let box = el.parentElement; box; box = box.parentElement) {
       if (scrolls(box) || clips(box)) break;
