@@ -16,17 +16,26 @@ from django.db.models import Q
 from wagtail.models import GroupApprovalTask, PageViewRestriction
 from wagtail.permissions import page_permission_policy
 
+from workspace.core import memo
+
 
 def is_member(user):
     return user is not None and user.is_authenticated and user.is_active
 
 
 def view_restrictions_of(page):
-    """The page's view restrictions (with their groups), read once per page object: a page object
-    lives for a request, a notice's recipients or a socket's heartbeat, not longer."""
+    """The page's view restrictions (with their groups): once per page object, from the cache
+    (keyed by the page and its path; namespaces "pages" and "restrictions", new when a page or a
+    restriction changes: `site.caching`)."""
     cached = getattr(page, "_workspace_view_restrictions", None)
     if cached is None:
-        cached = list(page.get_view_restrictions().prefetch_related("groups"))
+        cached = memo.get_or_build(
+            "restrictions",
+            page.pk,
+            page.path,
+            namespaces=("pages", "restrictions"),
+            build=lambda: list(page.get_view_restrictions().prefetch_related("groups")),
+        )
         page._workspace_view_restrictions = cached
     return cached
 
