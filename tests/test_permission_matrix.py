@@ -577,6 +577,7 @@ RULES = [
         names=[
             "discussions:comments",
             "discussions:events",
+            "discussions:older",
             "discussions:page_thread",
             "discussions:mention_candidates",
         ],

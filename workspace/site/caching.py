@@ -11,9 +11,10 @@ Connected in `SiteConfig.ready()`. Nothing here decides who may see what: the ca
 the same rows the rules would read, and the rules still run on every request.
 """
 
+from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models import GroupApprovalTask, Locale, Page, PageViewRestriction, Site, Task
 from wagtail.models.i18n import LocaleManager
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -42,6 +43,21 @@ def _locale_for_language(self, language_code):
     return locale
 
 
+def locale_by_id(locale_id):
+    return memo.get_or_build(
+        "locale-id", locale_id, namespaces=("locales",), build=lambda: Locale.objects.filter(pk=locale_id).first()
+    )
+
+
+def with_cached_locale(page):
+    """The page, its `locale` read from the cache instead of a query when first used."""
+    if page.locale_id and "locale" not in page._state.fields_cache:
+        locale = locale_by_id(page.locale_id)
+        if locale is not None:
+            page._state.fields_cache["locale"] = locale
+    return page
+
+
 def _pages_changed(sender=None, instance=None, **kwargs):
     if instance is None or isinstance(instance, Page):
         memo.bump(PAGES)
@@ -61,7 +77,18 @@ def _locales_changed(sender=None, **kwargs):
     memo.bump("locales", PAGES)
 
 
+def _workflows_changed(sender=None, **kwargs):
+    action = kwargs.get("action")
+    if action is None or action in {"post_add", "post_remove", "post_clear"}:
+        memo.bump("workflows")
+
+
 def connect():
+    for model in (Task, GroupApprovalTask):
+        post_save.connect(_workflows_changed, sender=model, dispatch_uid=f"site.cache.task.{model.__name__}")
+        post_delete.connect(_workflows_changed, sender=model, dispatch_uid=f"site.cache.task_del.{model.__name__}")
+    m2m_changed.connect(_workflows_changed, sender=GroupApprovalTask.groups.through, dispatch_uid="site.cache.tgroups")
+    post_save.connect(_workflows_changed, sender=Group, dispatch_uid="site.cache.group")
     LocaleManager.get_for_language = _locale_for_language
     page_published.connect(_pages_changed, dispatch_uid="site.cache.published")
     page_unpublished.connect(_pages_changed, dispatch_uid="site.cache.unpublished")

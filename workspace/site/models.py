@@ -64,15 +64,29 @@ class HomePage(IntroPage):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Wagtail walks the tree from here, two queries per level; no page type of the workspace
+        routes its own sub-paths, so the page at this URL path is read at once (two queries), its
+        locale from the cache. Anything else (no such page) takes Wagtail's walk, which answers 404."""
+        from .caching import with_cached_locale
+
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        page = Page.objects.filter(path__startswith=self.path, url_path=url_path).specific().first()
+        if page is None or type(page).route is not Page.route:
+            return super().route(request, path_components)
+        return with_cached_locale(page).route(request, [])
+
     def get_context(self, request, *args, **kwargs):
         from .services import member_home_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["pillars"] = PillarPage.objects.live().filter(locale=self.locale).order_by("number")
+        context["pillars"] = PillarPage.objects.live().filter(locale_id=self.locale_id).order_by("number")
         context.update(member_home_context(request.user, locale=self.locale))
         practices = BestPracticePage.objects.in_library_with_fallback(self.locale)
         context["latest_practices"] = practices.newest_first()[:5]
-        context["library"] = BestPracticeIndexPage.objects.live().filter(locale=self.locale).first()
+        context["library"] = BestPracticeIndexPage.objects.live().filter(locale_id=self.locale_id).first()
         return context
 
 
@@ -107,7 +121,7 @@ class PillarPage(Page):
         practices = BestPracticePage.objects.in_library_with_fallback(self.locale).on_pillar(self.number)
         context["practices"] = practices.newest_first()[:PILLAR_PAGE_PRACTICES]
         context["practice_count"] = practices.count()
-        context["library"] = BestPracticeIndexPage.objects.live().filter(locale=self.locale).first()
+        context["library"] = BestPracticeIndexPage.objects.live().filter(locale_id=self.locale_id).first()
         return context
 
 

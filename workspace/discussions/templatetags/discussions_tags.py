@@ -3,11 +3,10 @@ import uuid
 from django import template
 from django.utils.safestring import mark_safe
 
-from workspace.discussions.access import can_post_in_thread, can_view_page_discussion, declared_anchors, is_moderator
+from workspace.discussions.access import is_moderator
 from workspace.discussions.models import Flag
-from workspace.discussions.notifications import is_following
-from workspace.discussions.rendering import thread_comments
-from workspace.discussions.services import editable_source, sanitize_comment_html, thread_of
+from workspace.discussions.rendering import PageDiscussions
+from workspace.discussions.services import editable_source, sanitize_comment_html
 
 register = template.Library()
 
@@ -21,10 +20,13 @@ def discussion_panel(context, page, anchor=""):
     """
     request = context.get("request")
     viewer = getattr(request, "user", None)
-    if page is None or anchor not in declared_anchors(page) or not can_view_page_discussion(viewer, page, anchor):
+    if page is None:
         return {"hidden": True}
-    thread = thread_of(page, anchor)
-    comments = thread_comments(thread, viewer) if thread else []
+    discussions = PageDiscussions.for_request(request, page, viewer)
+    if anchor not in discussions.anchors or not discussions.may_view(anchor):
+        return {"hidden": True}
+    thread = discussions.thread(anchor)
+    comments = discussions.comments(thread) if thread else []
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
@@ -34,11 +36,12 @@ def discussion_panel(context, page, anchor=""):
         "comments": comments,
         "viewer": viewer,
         "is_moderator": is_moderator(viewer),
-        "can_post": can_post_in_thread(viewer, thread, page=page) if thread else True,
+        "can_post": discussions.may_post(thread) if thread else True,
         "socket_path": f"/ws/pages/{page.pk}/",
         "stream": f"discussion:{anchor}",
         "sequence": thread.last_sequence if thread else 0,
-        "following": is_following(viewer, thread) if thread else False,
+        "following": discussions.following(thread) if thread else False,
+        "older_than": getattr(comments, "older_than", None),
         "flag_reasons": Flag.Reason.choices,
     }
 
