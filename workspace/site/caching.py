@@ -83,7 +83,19 @@ def _workflows_changed(sender=None, **kwargs):
         memo.bump("workflows")
 
 
+def _listing_changed(sender=None, **kwargs):
+    memo.bump(PAGES)
+
+
 def connect():
+    from wagtail.documents import get_document_model
+
+    from .models import TargetPopulation
+
+    post_save.connect(_listing_changed, sender=get_document_model(), dispatch_uid="site.cache.document")
+    post_delete.connect(_listing_changed, sender=get_document_model(), dispatch_uid="site.cache.document_deleted")
+    post_save.connect(_listing_changed, sender=TargetPopulation, dispatch_uid="site.cache.population")
+    post_delete.connect(_listing_changed, sender=TargetPopulation, dispatch_uid="site.cache.population_deleted")
     for model in (Task, GroupApprovalTask):
         post_save.connect(_workflows_changed, sender=model, dispatch_uid=f"site.cache.task.{model.__name__}")
         post_delete.connect(_workflows_changed, sender=model, dispatch_uid=f"site.cache.task_del.{model.__name__}")

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -501,24 +501,33 @@ class BestPracticePage(Page):
         return GovernmentPage.objects.live().parent_of(self).first()
 
     def get_context(self, request, *args, **kwargs):
+        """Everything but the discussion is the same for every member who may read the page: the
+        template renders it once per version and language (`{% cache %}`, key from
+        `cache_version`), so these are read only when it is rendered (lazily)."""
         context = super().get_context(request, *args, **kwargs)
         locale = self.locale
-        context["government"] = self.government()
-        context["practice_pillars"] = _pillar_pages(locale, self.pillar_numbers)
+        related = SimpleLazyObject(self.related_practices)
+        context["government"] = SimpleLazyObject(self.government)
+        context["practice_pillars"] = SimpleLazyObject(lambda: _pillar_pages(locale, self.pillar_numbers))
         context["translations"] = (
             Page.objects.live().filter(translation_key=self.translation_key).select_related("locale").order_by("locale")
         )
         context["attachments"] = self.attachments.select_related("document").order_by("sort_order")
-        context["related_practices"] = self.related_practices()
-        context["pillar_practices"] = (
-            BestPracticePage.objects.in_library_with_fallback(locale)
-            .on_pillar(*(self.pillar_numbers or [0]))
-            .exclude(pk=self.pk)
-            .exclude(pk__in=[practice.pk for practice in context["related_practices"]])
-            .newest_first()[:4]
+        context["related_practices"] = related
+        context["pillar_practices"] = SimpleLazyObject(
+            lambda: list(
+                BestPracticePage.objects.in_library_with_fallback(locale)
+                .on_pillar(*(self.pillar_numbers or [0]))
+                .exclude(pk=self.pk)
+                .exclude(pk__in=[practice.pk for practice in related])
+                .newest_first()[:4]
+            )
         )
-        context["populations"] = list(self.target_populations.all())
-        context["library"] = BestPracticeIndexPage.objects.live().filter(locale=locale).first()
+        context["populations"] = SimpleLazyObject(lambda: list(self.target_populations.all()))
+        context["library"] = SimpleLazyObject(
+            lambda: BestPracticeIndexPage.objects.live().filter(locale_id=locale.pk).first()
+        )
+        context["cache_version"] = shared_fragment_version(self, request)
         return context
 
     def related_practices(self):
@@ -536,6 +545,19 @@ class BestPracticePage(Page):
             if current is None or practice.locale_id == self.locale_id:
                 by_key[practice.translation_key] = practice
         return [by_key[key] for key in keys if key in by_key and by_key[key].pk != self.pk]
+
+
+def shared_fragment_version(page, request):
+    """The version of what a page shows every member alike, for `{% cache %}` keys: the page, the
+    live version rendered (`last_published_at`) and the tree's version (namespace "pages": titles,
+    listings and links of other pages it shows); None (not cached) for a preview or a page that is
+    not live, which only its editors see. The language is a key part of its own in the template."""
+    from workspace.core import memo
+
+    if getattr(request, "is_preview", False) or not page.live:
+        return None
+    stamp = page.last_published_at.isoformat() if page.last_published_at else "-"
+    return f"{page.pk}:{stamp}:{memo.version('pages')}"
 
 
 def _pillar_pages(locale, numbers):
