@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from workspace.accounts.middleware import member_required
 from workspace.core.zones import time_zone_name
+from workspace.site.caching import live_section
 
 from . import services
 from .access import (
@@ -62,6 +63,8 @@ def meeting_page_context(request, *, meeting):
             if row["government"] == viewer.government_code and row["member"].pk != viewer.pk
         ]
     agenda = list(meeting.agenda_items.select_related("document"))
+    meeting.__dict__["agenda"] = agenda  # the page's own `agenda` (minutes, panels) reads the same rows
+    show_outcomes = can_view_outcomes(viewer, meeting)
     return {
         "meeting": meeting,
         "show_details": details,
@@ -76,12 +79,13 @@ def meeting_page_context(request, *, meeting):
         "agenda": agenda,
         "capital_times": meeting.capital_times(),
         "viewer_zone": time_zone_name(timezone.get_current_timezone_name()),  # "hora de Costa Rica"
-        "show_outcomes": can_view_outcomes(viewer, meeting),
-        "decisions": list(meeting.decisions.all()),
-        "action_items": list(meeting.action_items.all()),
+        "show_outcomes": show_outcomes,
+        # Read only when the outcomes are shown.
+        "decisions": list(meeting.decisions.all()) if show_outcomes else [],
+        "action_items": list(meeting.action_items.all()) if show_outcomes else [],
         "carried_over": carried_over_action_items(meeting),
         "overlaps": services.overlapping_meetings(meeting) if is_coordinator(viewer) else [],
-        "index": MeetingIndexPage.objects.live().filter(locale_id=meeting.locale_id).first(),
+        "index": live_section(MeetingIndexPage, locale_id=meeting.locale_id),
     }
 
 

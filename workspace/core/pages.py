@@ -13,7 +13,7 @@ meetings) and adds its own on top; none compares governments by hand.
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from wagtail.models import GroupApprovalTask, PageViewRestriction
+from wagtail.models import GroupApprovalTask, GroupPagePermission, PageViewRestriction
 from wagtail.permissions import page_permission_policy
 
 from workspace.core import memo
@@ -38,6 +38,20 @@ def view_restrictions_of(page):
         )
         page._workspace_view_restrictions = cached
     return cached
+
+
+def may_edit_any_page(user):
+    """False when the member's groups hold no page permission at all (so Wagtail's page permission
+    check, a query or three, need not be asked): from the cache (namespace "page-permissions",
+    new when a group's page permissions change: `site.caching`)."""
+    if user.is_superuser:
+        return True
+    names = memo.get_or_build(
+        "page-permission-groups",
+        namespaces=("page-permissions", "groups"),
+        build=lambda: set(GroupPagePermission.objects.values_list("group__name", flat=True)),
+    )
+    return bool(names & user.group_names)
 
 
 def passes_view_restrictions(user, page, restrictions=None):

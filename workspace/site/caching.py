@@ -14,7 +14,7 @@ the same rows the rules would read, and the rules still run on every request.
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import GroupApprovalTask, Locale, Page, PageViewRestriction, Site, Task
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Locale, Page, PageViewRestriction, Site, Task
 from wagtail.models.i18n import LocaleManager
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -41,6 +41,18 @@ def _locale_for_language(self, language_code):
     if locale is None:
         raise Locale.DoesNotExist(f"No locale for {code!r}.")
     return locale
+
+
+def live_section(model, *, locale_id=None, language=None):
+    """The live page of a one-per-language type (the library, the meetings index…) in a language,
+    from the cache (namespace "pages"), or None."""
+
+    def read():
+        pages = model.objects.live()
+        pages = pages.filter(locale_id=locale_id) if locale_id else pages.filter(locale__language_code=language)
+        return pages.first()
+
+    return memo.get_or_build("section", model._meta.label, locale_id, language, namespaces=(PAGES,), build=read)
 
 
 def locale_by_id(locale_id):
@@ -87,6 +99,10 @@ def _listing_changed(sender=None, **kwargs):
     memo.bump(PAGES)
 
 
+def _page_permissions_changed(sender=None, **kwargs):
+    memo.bump("page-permissions")
+
+
 def connect():
     from wagtail.documents import get_document_model
 
@@ -101,6 +117,8 @@ def connect():
         post_delete.connect(_workflows_changed, sender=model, dispatch_uid=f"site.cache.task_del.{model.__name__}")
     m2m_changed.connect(_workflows_changed, sender=GroupApprovalTask.groups.through, dispatch_uid="site.cache.tgroups")
     post_save.connect(_workflows_changed, sender=Group, dispatch_uid="site.cache.group")
+    for signal in (post_save, post_delete):
+        signal.connect(_page_permissions_changed, sender=GroupPagePermission, dispatch_uid=f"site.cache.gpp.{signal}")
     LocaleManager.get_for_language = _locale_for_language
     page_published.connect(_pages_changed, dispatch_uid="site.cache.published")
     page_unpublished.connect(_pages_changed, dispatch_uid="site.cache.unpublished")

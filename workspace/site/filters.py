@@ -272,9 +272,7 @@ class PracticeLibrary:
         question in the same language (the library lists published practices only). Keyed by the
         filters and search (not the page number or the sort), the language and the year; namespace
         "pages" (new on every publish, unpublish, move or save of a page: `site.caching`)."""
-        question = sorted(
-            (name, sorted(self.data.getlist(name))) for name in self.data if name not in {"page", "sort"}
-        )
+        question = sorted((name, sorted(self.data.getlist(name))) for name in self.data if name not in {"page", "sort"})
         return memo.get_or_build(
             "library-facets",
             self.locale.pk,

@@ -79,14 +79,22 @@ class HomePage(IntroPage):
         return with_cached_locale(page).route(request, [])
 
     def get_context(self, request, *args, **kwargs):
+        from workspace.core import memo
+
+        from .caching import live_section
         from .services import member_home_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["pillars"] = PillarPage.objects.live().filter(locale_id=self.locale_id).order_by("number")
+        context["pillars"] = memo.get_or_build(
+            "home-pillars",
+            self.locale_id,
+            namespaces=("pages",),
+            build=lambda: list(PillarPage.objects.live().filter(locale_id=self.locale_id).order_by("number")),
+        )
         context.update(member_home_context(request.user, locale=self.locale))
         practices = BestPracticePage.objects.in_library_with_fallback(self.locale)
         context["latest_practices"] = practices.newest_first()[:5]
-        context["library"] = BestPracticeIndexPage.objects.live().filter(locale_id=self.locale_id).first()
+        context["library"] = live_section(BestPracticeIndexPage, locale_id=self.locale_id)
         return context
 
 
