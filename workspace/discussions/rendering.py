@@ -10,13 +10,14 @@ import copy
 import zoneinfo
 from contextlib import contextmanager
 
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from workspace.live.streams import REPLAY_BATCH, StreamKind
 
 from .access import can_post_in_thread, declared_anchors, is_moderator, policy, view_restrictions_of
-from .models import Comment, Flag, Thread, ThreadEvent
+from .models import Comment, CommentRevision, Flag, Thread, ThreadEvent
 
 
 @contextmanager
@@ -75,15 +76,22 @@ def comments_queryset(thread, viewer):
 
 
 def _with_replies(top_level, viewer):
-    """Attach `.reply_list` to each top-level comment (one query for all of them)."""
+    """Attach `.reply_list` to each top-level comment (one query for all of them); for a
+    moderator, the earlier versions of the edited ones (one more, only if any was edited)."""
     replies = Comment.objects.filter(parent__in=[comment.pk for comment in top_level]).for_display()
-    if is_moderator(viewer):
-        replies = replies.prefetch_related("revisions")
     by_parent = {}
+    everything = list(top_level)
     for reply in replies:
         by_parent.setdefault(reply.parent_id, []).append(reply)
+        everything.append(reply)
     for comment in top_level:
         comment.reply_list = by_parent.get(comment.pk, [])
+    if is_moderator(viewer):
+        edited = [comment for comment in everything if comment.edited]
+        for comment in everything:
+            if not comment.edited:
+                comment._prefetched_objects_cache = {"revisions": CommentRevision.objects.none()}
+        prefetch_related_objects(edited, "revisions")
     return top_level
 
 
@@ -109,7 +117,7 @@ def thread_comments(thread, viewer, *, page=None, limit=None, before=None):
             comment.reply_list = by_parent.get(comment.pk, [])
         prepare_comments(comments, viewer=viewer, thread=thread, page=page)
         return CommentPage(top_level, older_than=None)
-    queryset = comments_queryset(thread, viewer).filter(parent=None)
+    queryset = Comment.objects.filter(thread=thread, parent=None).for_display()
     if before is not None:
         queryset = queryset.filter(sequence__lt=before)
     newest_first = list(queryset.order_by("-sequence")[: (limit or LATEST_COMMENTS) + 1])
@@ -193,8 +201,6 @@ class PageDiscussions:
             .annotate(rank=Window(RowNumber(), partition_by=[F("thread_id")], order_by=F("sequence").desc()))
             .filter(rank__lte=self.limit + 1)
         )
-        if is_moderator(self.viewer):
-            ranked = ranked.prefetch_related("revisions")
         by_thread = {}
         for comment in ranked:
             by_thread.setdefault(comment.thread_id, []).append(comment)
