@@ -5,8 +5,6 @@ The test settings use Django's local-memory cache, as the zero-config default do
 real here, and each test starts from an empty one.
 """
 
-from unittest import mock
-
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -180,36 +178,57 @@ def test_a_draft_amendment_never_reaches_another_government_through_the_cache(vi
         assert "Protocolo aprobado" in clients[kind].get(practice.url).content.decode()
 
 
-def test_a_long_discussion_renders_its_latest_comments_and_links_to_older_ones(viewers):
+def discussion_of(page, count, *, authors):
+    """A thread with `count` top-level comments, each with one reply after the first 10, written
+    as the services would leave them (rows and sequences), in bulk."""
+    thread = Thread.objects.create(page=page, translation_key=page.translation_key, anchor="")
+    sequence = 0
+    for number in range(count):
+        sequence += 1
+        comment = Comment.objects.create(
+            thread=thread, author=authors[number % 2], body=f"<p>Mensaje {number}</p>", sequence=sequence
+        )
+        if number >= 10:
+            sequence += 1
+            Comment.objects.create(
+                thread=thread, author=authors[0], parent=comment, body=f"<p>Respuesta {number}</p>", sequence=sequence
+            )
+    Thread.objects.filter(pk=thread.pk).update(last_sequence=sequence)
+    return Thread.objects.get(pk=thread.pk)
+
+
+def test_a_long_discussion_weighs_what_a_short_one_does(viewers, django_assert_max_num_queries):
     members, clients = viewers
+    authors = [members["participant"], members["focal point GT"]]
     short = make_practice("GT", title="Pocos comentarios")
     long = make_practice("GT", title="Muchos comentarios")
-    with mock.patch("workspace.discussions.services.check_rate_limit"):
-        for number in range(LATEST_COMMENTS):
-            committed(
-                post_comment_on_page, page=short, anchor="", author=members["participant"], body=f"Corto {number}"
-            )
-        for number in range(5 * LATEST_COMMENTS):
-            committed(post_comment_on_page, page=long, anchor="", author=members["participant"], body=f"Largo {number}")
+    discussion_of(short, LATEST_COMMENTS, authors=authors)
+    thread = discussion_of(long, 500, authors=authors)
     client = clients["focal point HN"]
     client.get(short.url), client.get(long.url)
-    short_page, long_page = client.get(short.url), client.get(long.url)
+    with django_assert_max_num_queries(100) as queries:
+        short_page = client.get(short.url)
+    short_queries = len(queries)
+    with django_assert_max_num_queries(short_queries):
+        long_page = client.get(long.url)
     body = long_page.content.decode()
 
-    assert f"Largo {5 * LATEST_COMMENTS - 1}" in body and "Largo 0<" not in body
+    assert "Mensaje 499<" in body and "Respuesta 499<" in body and "Mensaje 479<" not in body
     assert "Show older comments" in body or "Ver comentarios anteriores" in body
-    # The weight of the page does not grow with its discussion (20 comments against 100).
-    assert len(long_page.content) < len(short_page.content) * 1.1
+    # 500 comments (and 490 replies) weigh what 20 do: the replies of the latest 20 at most.
+    assert len(long_page.content) < len(short_page.content) * 2, (len(long_page.content), len(short_page.content))
     # The live cursor is still the thread's last sequence.
-    last = Thread.objects.get(translation_key=long.translation_key, anchor="").last_sequence
-    assert f'data-sequence="{last}"' in body
+    assert f'data-sequence="{thread.last_sequence}"' in body
 
     # Without JavaScript the link opens the earlier comments as a page of their own…
     older_url = body.split("data-older-comments")[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
     older = client.get(older_url)
     assert older.status_code == 200
-    assert f"Largo {4 * LATEST_COMMENTS - 1}" in older.content.decode()
-    assert f"Largo {4 * LATEST_COMMENTS}<" not in older.content.decode()
-    # …and the panel's script fetches the same list as JSON, with the next link.
+    assert "Mensaje 479<" in older.content.decode() and "Mensaje 460<" in older.content.decode()
+    assert "Mensaje 480<" not in older.content.decode() and "Mensaje 459<" not in older.content.decode()
+    # …and the panel's script fetches the same list as JSON, with the link to the ones before.
     data = client.get(older_url, HTTP_ACCEPT="application/json").json()
-    assert "Largo 60" in data["html"] and data["older_url"]
+    assert "Mensaje 460<" in data["html"] and "before=" in data["older_url"]
+    # The first page has no further link.
+    first = client.get(f"{older_url.split('?')[0]}?before=5", HTTP_ACCEPT="application/json").json()
+    assert "Mensaje 0<" in first["html"] and first["older_url"] is None

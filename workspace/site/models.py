@@ -568,6 +568,22 @@ def shared_fragment_version(page, request):
     return f"{page.pk}:{stamp}:{memo.version('pages')}"
 
 
+def library_version(page, request):
+    """The key of the library's shared fragment: the question (every parameter, sorted), the year
+    (the "active in" facet) and the tree's version (namespace "pages"); None for a preview."""
+    import hashlib
+
+    from django.utils import timezone
+
+    from workspace.core import memo
+
+    if getattr(request, "is_preview", False) or not page.live:
+        return None
+    question = sorted((name, sorted(request.GET.getlist(name))) for name in request.GET)
+    digest = hashlib.sha256(repr(question).encode()).hexdigest()[:32]
+    return f"{page.pk}:{digest}:{timezone.now().year}:{memo.version('pages')}"
+
+
 def _pillar_pages(locale, numbers):
     pages = {page.number: page for page in PillarPage.objects.live().filter(locale=locale, number__in=numbers)}
     return [(number, Pillar(number).label, pages.get(number)) for number in numbers]
@@ -627,7 +643,11 @@ class BestPracticeIndexPage(IntroPage):
         from .filters import PracticeLibrary
 
         context = super().get_context(request, *args, **kwargs)
-        context["library"] = PracticeLibrary(request.GET, locale=self.locale)
+        locale = self.locale
+        # Built only when the template renders it: the results and facets are the same for every
+        # member asking the same question, rendered once (`{% cache %}`, key `library_version`).
+        context["library"] = SimpleLazyObject(lambda: PracticeLibrary(request.GET, locale=locale))
+        context["library_version"] = library_version(self, request)
         return context
 
     def get_template(self, request, *args, **kwargs):
