@@ -17,11 +17,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-# Compiled catalogues are committed; recompile them when gettext is on the machine.
-messages: install
-	@if ! ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then echo "No translation catalogues yet."; \
-	elif command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v0; \
-	else echo "msgfmt not found: using the committed .mo catalogues"; fi
+# Compiled catalogues are committed; a catalogue newer than its .mo is compiled again when gettext
+# is on the machine (only then: two test runs side by side never rewrite a .mo the other reads).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+messages: install $(CATALOGUES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	@if command -v msgfmt >/dev/null 2>&1; then msgfmt --check-format -o $@ $<; \
+	else echo "msgfmt not found: using the committed $@"; fi
 
 makemessages: install
 	$(PY) manage.py makemessages -l es -l fr --ignore=.venv --ignore=tests --no-obsolete

@@ -3,12 +3,14 @@
 For each channel layer (in-memory: one uvicorn process; Redis: two uvicorn processes, clients
 spread over both) it starts the real ASGI application (bench/relay_asgi.py: the workspace plus a
 bare relay route), connects N members to a practice page's one socket (subscribed to its
-discussion stream) and, in the same servers, N clients to the bare relay consumer (group join +
-relay, no auth, no database): the yardstick.
+discussion stream) and, in the same servers, two yardsticks of N clients each: the bare POST (a
+bare view behind the same middleware — session, CSRF — inserting one row and pushing on commit,
+relayed by a bare consumer: the HTTP write is on both sides) and the bare relay (group join +
+relay, no auth, no database, no HTTP).
 Each round times, from just before the POST of a comment (CSRF token, `Accept: application/json`,
 as the browser sends it) to each client's receipt of the `event` with that sequence; then, from
 just before a publisher client's frame to the relay, to each relay client's receipt. It prints
-one table; the target is a p95 within 1.5× of the bare relay's with no lost message (a client
+one table; the target is a p95 within 1.5× of the bare POST's with no lost message (a client
 that did not get a sequence within --timeout). Exit code 1 when a message was lost.
 A benchmark, not a test: numbers depend on the machine and its load.
 
@@ -88,6 +90,9 @@ page.save_revision().publish()
 thread = get_or_create_thread(page=page)
 with transaction.atomic():
     listeners, posters = members("listener", COUNT), members("poster", POSTERS)
+from django.db import connection
+with connection.cursor() as cursor:  # the bare POST yardstick's table (bench/relay_asgi.py)
+    cursor.execute("CREATE TABLE IF NOT EXISTS bench_post (sequence integer, author_id integer, body text)")
 print(json.dumps({"page_id": page.pk, "page_url": page.url, "thread_id": thread.pk,
                   "listeners": listeners, "posters": posters}))
 """
@@ -403,6 +408,23 @@ class Poster:
             assert response.status == 201, response.status
             return json.loads(response.read())["sequence"]
 
+    def post_bare(self, sequence, html):
+        """The yardstick's write: the same session, CSRF and middleware, one INSERT, a push on commit."""
+        request = Request(
+            f"{self.origin}/bench/post/",
+            data=urlencode({"sequence": sequence, "html": html}).encode(),
+            headers={
+                "Accept": "application/json",
+                "Cookie": f"sessionid={self.session_key}; csrftoken={self.csrf}",
+                "X-CSRFToken": self.csrf,
+                "Origin": self.origin,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        with urlopen(request, timeout=60) as response:
+            assert response.status == 201, response.status
+            return json.loads(response.read())["sequence"]
+
 
 async def run_layer(layer, ports, pids, seed, options, rows):
     """Appends rows (N, kind, latencies in seconds, lost, firsts) for one layer, its servers running."""
@@ -414,6 +436,7 @@ async def run_layer(layer, ports, pids, seed, options, rows):
         for host, key in zip(hosts, seed["listeners"], strict=True)
     ]
     relay = [Listener(f"ws://{host}/ws/bench-relay/", f"http://{host}") for host in hosts]
+    posted = [Listener(f"ws://{host}/ws/bench-post/", f"http://{host}") for host in hosts]
     posters = [
         Poster(ports[i % len(ports)], key, seed["page_url"], seed["page_id"]) for i, key in enumerate(seed["posters"])
     ]
@@ -422,12 +445,13 @@ async def run_layer(layer, ports, pids, seed, options, rows):
     connected, relay_sequence = 0, 0
     try:
         for size in options.sizes:
-            print(f"  {layer}: connecting {size} + {size} clients…", file=sys.stderr)
+            print(f"  {layer}: connecting 3 × {size} clients…", file=sys.stderr)
             await connect_all(workspace[connected:size], clock, wait_for_hello=True)
             await connect_all(relay[connected:size], clock, wait_for_hello=False)
+            await connect_all(posted[connected:size], clock, wait_for_hello=False)
             connected = size
             await clock.quiet()
-            tallies = {"workspace": Tally(), "bare relay": Tally()}
+            tallies = {"workspace": Tally(), "bare post": Tally(), "bare relay": Tally()}
             for round_number in range(options.rounds + 1):  # round 0 warms up and is not counted
                 relay_sequence += 1  # also counts the posts, for the posters' turns
                 poster = posters[relay_sequence % len(posters)]
@@ -436,9 +460,15 @@ async def run_layer(layer, ports, pids, seed, options, rows):
                 payload = {"type": "relay", "sequence": relay_sequence, "html": "x" * max(0, clock.frame_bytes - 60)}
                 steps = [
                     ("workspace", workspace[:size], partial(asyncio.to_thread, poster.post, comment(relay_sequence))),
+                    (
+                        "bare post",
+                        posted[:size],
+                        partial(asyncio.to_thread, poster.post_bare, relay_sequence, payload["html"]),
+                    ),
                     ("bare relay", relay[:size], partial(publish, publisher, payload, clock)),
                 ]
-                for kind, listeners, send in steps[:: 1 if round_number % 2 else -1]:  # alternate who goes first
+                turn = round_number % len(steps)  # each kind goes first in turn
+                for kind, listeners, send in steps[turn:] + steps[:turn]:
                     await settle(pids)
                     started = time.perf_counter()
                     sequence = await send()
@@ -447,10 +477,13 @@ async def run_layer(layer, ports, pids, seed, options, rows):
                         tallies[kind].add(started, [listener.received.get(sequence) for listener in listeners])
             for kind, tally in tallies.items():
                 rows.append((size, kind, tally.samples, tally.lost, tally.firsts))
-            w, r = (percentile(t.samples, 0.95) * 1000 if t.samples else float("nan") for t in tallies.values())
-            print(f"  {layer} N={size}: p95 workspace {w:.0f} ms, bare relay {r:.0f} ms", file=sys.stderr)
+            w, b, r = (percentile(t.samples, 0.95) * 1000 if t.samples else float("nan") for t in tallies.values())
+            print(
+                f"  {layer} N={size}: p95 workspace {w:.0f} ms, bare post {b:.0f} ms, bare relay {r:.0f} ms",
+                file=sys.stderr,
+            )
     finally:
-        for listener in [*workspace, *relay, *publishers]:
+        for listener in [*workspace, *posted, *relay, *publishers]:
             if listener.task is not None:
                 listener.task.cancel()
     if clock.errors:
@@ -462,11 +495,15 @@ async def run_layer(layer, ports, pids, seed, options, rows):
 
 def print_table(results, database, loads):
     print(f"\nuvicorn, {database}, load average (1 min) before/after each layer: {loads}")
-    print("first: median over rounds of the first client's latency (workspace: includes the HTTP write path)\n")
+    print("first: median over rounds of the first client's latency (workspace and bare post: includes the HTTP write)")
+    print(
+        f"ratios: the workspace's p95 over the bare post's (the target, ≤{TARGET_RATIO}×) and over the bare relay's\n"
+    )
     header = f"{'layer':<7} {'procs':>5} {'N':>4}  {'kind':<10} {'first':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"
-    print(f"{header} {'lost':>5} {'p95 ratio':>9}  target ≤{TARGET_RATIO}×")
+    print(f"{header} {'lost':>5} {'÷post':>6} {'÷relay':>6}  target")
     for layer, processes, rows in results:
-        relay_p95 = {row[0]: percentile(row[2], 0.95) for row in rows if row[1] != "workspace" and row[2]}
+        relay_p95 = {row[0]: percentile(row[2], 0.95) for row in rows if row[1] == "bare relay" and row[2]}
+        post_p95 = {row[0]: percentile(row[2], 0.95) for row in rows if row[1] == "bare post" and row[2]}
         for size, kind, samples, lost, firsts in rows:
             line = f"{layer:<7} {processes:>5} {size:>4}  {kind:<10}"
             if not samples:
@@ -482,9 +519,10 @@ def print_table(results, database, loads):
                 )
             )
             line += f" {first:>6.1f} {p50:>7.1f} {p95:>7.1f} {peak:>7.1f} {lost:>5}"
-            if kind == "workspace" and size in relay_p95:
-                ratio = p95 / 1000 / relay_p95[size]
-                line += f" {ratio:>8.1f}×  {'yes' if ratio <= TARGET_RATIO and not lost else 'NO'}"
+            if kind == "workspace" and size in post_p95 and size in relay_p95:
+                ratio = p95 / 1000 / post_p95[size]
+                line += f" {ratio:>5.1f}× {p95 / 1000 / relay_p95[size]:>5.1f}×"
+                line += f"  {'yes' if ratio <= TARGET_RATIO and not lost else 'NO'}"
             print(line)
 
 

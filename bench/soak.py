@@ -13,7 +13,12 @@ and meanwhile, one after the other:
            disallowed, or with --pg-restart the PostgreSQL cluster restarted): requests answer
            503 with JSON, never 500, and the service resumes by itself;
   worker   the task worker killed (kill -9) right after a burst of mentions: after its restart
-           each notice is emailed exactly once (the file-based email backend's files).
+           each notice is emailed exactly once (the file-based email backend's files);
+  abuse    one member opens 50 sockets (10 open, the rest closed with 4429), sends a 1 MiB frame
+           (4413), a flood of frames (4429) and a binary frame (4400), and keeps one socket
+           subscribed without ever reading; the other clients' p95 delivery for posts made during
+           the abuse, against the quiet slot before the first fault, is reported, and with
+           --abuse-p95-limit 2 (make soak) must stay within 2× (or under ABUSE_FLOOR_MS).
 At the end every client's list of events must equal the database's (no loss, no duplicate, in
 order), and the refused sockets must have reached the client with their close codes (4426 for
 ws://, 4401 signed out). Prints a table and writes $STATE/soak-result.json; exit 1 on a failure.
@@ -48,6 +53,8 @@ from liveclient import LiveClient  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 POST_INTERVAL = 6.5  # seconds between two posts of one poster: under 10 a minute
+ABUSE_SOCKETS = 50
+ABUSE_FLOOR_MS = 250
 CONNECT_CONCURRENCY = 25
 
 SEED = r"""
@@ -79,10 +86,11 @@ with transaction.atomic():
     listeners = [session_for(member(f"soak{RUN}l{n}")) for n in range(CLIENTS)]
     posters = [session_for(member(f"soak{RUN}p{n}")) for n in range(POSTERS)]
     mentioned = member(f"soak{RUN}m")
+    abuser = session_for(member(f"soak{RUN}a"))
 # Mention emails are on by default (notification preferences).
 print(json.dumps({
     "threads": [{"id": t.pk, "page_id": p.pk, "url": p.url, "start": t.last_sequence} for t, p in zip(threads, pages)],
-    "listeners": listeners, "posters": posters,
+    "listeners": listeners, "posters": posters, "abuser": abuser,
     "mentioned": {"handle": f"soak{RUN}m", "email": mentioned.email},
 }))
 """
@@ -187,6 +195,8 @@ class Run:
         self.session_cookie = "__Host-sessionid"
         self.web_killed_at = float("-inf")
         self.in_flight_502 = 0
+        self.windows = {}  # "quiet" / "abuse" -> (start, end), time.monotonic()
+        self.seed = None
 
     def fail(self, message):
         print(f"FAIL: {message}", flush=True)
@@ -362,6 +372,84 @@ class Run:
             if lines:
                 self.notes["worker restart"] = lines[-1].split("|", 1)[-1].strip()
 
+    def fault_abuse(self):
+        self.fault = "abuse"
+        started = time.monotonic()
+        try:
+            asyncio.run(self.abuse())
+        finally:
+            self.windows["abuse"] = (started, time.monotonic())
+            self.fault = None
+
+    async def abuse(self):
+        """One member misbehaving through the proxy; every answer must be the documented close code."""
+        thread = self.seed["threads"][0]
+        url = f"{self.ws_origin}/ws/pages/{thread['page_id']}/"
+        headers = {"Cookie": f"{self.session_cookie}={self.seed['abuser']}"}
+
+        async def open_socket(**options):
+            """(socket, None) once `hello` arrived, else (None, what the client saw)."""
+            try:
+                socket = await connect(
+                    url, ssl=self.ssl, origin=self.origin, additional_headers=headers, open_timeout=30, **options
+                )
+            except InvalidStatus as refused:
+                return None, f"HTTP {refused.response.status_code}"
+            try:
+                hello = json.loads(await asyncio.wait_for(socket.recv(), 20))
+                return (socket, None) if hello.get("type") == "hello" else (None, hello.get("type"))
+            except ConnectionClosed as closed:
+                return None, closed.rcvd.code if closed.rcvd else None
+
+        async def closed_with(socket, send):
+            try:
+                await send(socket)
+                while True:
+                    await asyncio.wait_for(socket.recv(), 20)
+            except ConnectionClosed as closed:
+                return closed.rcvd.code if closed.rcvd else None
+            except TimeoutError:
+                return "still open"
+
+        opened = await asyncio.gather(*(open_socket() for _ in range(ABUSE_SOCKETS)))
+        sockets = [socket for socket, _ in opened if socket is not None]
+        refusals = {}
+        for _, code in opened:
+            if code is not None:
+                refusals[str(code)] = refusals.get(str(code), 0) + 1
+        self.notes["abuse: 50 sockets of one member"] = {"open": len(sockets), **refusals}
+        if len(sockets) != 10 or refusals != {"4429": ABUSE_SOCKETS - 10}:
+            self.fail(f"50 sockets of one member: {len(sockets)} open, refused {refusals} (expected 10 and 4429s)")
+        if len(sockets) < 4:
+            return
+
+        async def subscribe(socket):
+            await socket.send(json.dumps({"type": "subscribe", "streams": {"discussion:": None}}))
+
+        async def flood(socket):
+            for _ in range(200):
+                await socket.send(json.dumps({"type": "typing", "stream": "discussion:"}))
+
+        # The slow reader: subscribed to the busiest stream, never reads (its receive queue stays full).
+        slow, _ = await open_socket(max_queue=1)
+        if slow is None:
+            self.fail("the slow reader could not open its socket")
+        else:
+            await subscribe(slow)
+        checks = {
+            "a 1 MiB frame → 4413": (sockets[0], lambda s: s.send("x" * 2**20), 4413),
+            "200 frames at once → 4429": (sockets[1], flood, 4429),
+            "a binary frame → 4400": (sockets[2], lambda s: s.send(b"\x00\x01"), 4400),
+        }
+        for name, (socket, send, expected) in checks.items():
+            code = await closed_with(socket, send)
+            self.notes[f"abuse: {name}"] = code
+            if code != expected:
+                self.fail(f"abuse: {name}: got {code}")
+        await asyncio.sleep(max(0.0, self.args.seconds / (len(self.args.faults.split(",")) + 1) - 4))
+        for socket in [*sockets[3:], *([slow] if slow else [])]:
+            await socket.close()
+
     # --- Probes: what a browser sees through the proxy --------------------------------------------
 
     async def probe_refusals(self, seed, listener_key):
@@ -428,7 +516,7 @@ class Run:
         run_id = uuid.uuid4().hex[:6]
         code = f"THREADS, CLIENTS, POSTERS, RUN = {args.threads}, {args.clients}, {args.posters}, {run_id!r}\n" + SEED
         started = time.monotonic()
-        seed = manage_shell(code)
+        seed = self.seed = manage_shell(code)
         self.notes["seed seconds"] = round(time.monotonic() - started, 1)
         self.probe_http()
         await self.probe_refusals(seed, seed["listeners"][0])
@@ -487,6 +575,7 @@ class Run:
         faults = [name for name in args.faults.split(",") if name]
         slot = args.seconds / (len(faults) + 1)
         run_started = time.monotonic()
+        self.windows["quiet"] = (run_started, run_started + slot)
         for index, name in enumerate(faults):
             await asyncio.sleep(max(0.0, run_started + slot * (index + 1) - time.monotonic()))
             print(f"fault: {name}", flush=True)
@@ -556,6 +645,25 @@ class Run:
         ]
         caught_up = sum(1 for client in clients for event in client.events if event.replayed)
 
+        if "abuse" in self.windows:
+
+            def p95_in(window):
+                start, end = self.windows[window]
+                inside = [
+                    (event.at - receipts[(client.thread_id, event.sequence)]) * 1000
+                    for client in clients
+                    for event in client.events
+                    if (client.thread_id, event.sequence) in receipts
+                    and not event.replayed
+                    and start <= receipts[(client.thread_id, event.sequence)] < end
+                ]
+                return round(percentile(inside, 0.95), 1) if inside else None
+
+            quiet, abused = p95_in("quiet"), p95_in("abuse")
+            self.notes["p95 delivery ms, quiet slot / during the abuse"] = [quiet, abused]
+            limit = self.args.abuse_p95_limit
+            if limit and quiet is not None and abused is not None and abused > max(limit * quiet, ABUSE_FLOOR_MS):
+                self.fail(f"the abuse slowed the other clients: p95 {abused} ms against {quiet} ms quiet")
         if self.unclean:
             self.fail(f"{len(self.unclean)} responses neither 2xx nor a clean 503: {self.unclean[:5]}")
         redis_statuses = self.during.get("redis", {})
@@ -635,7 +743,13 @@ def main():
     parser.add_argument("--posters", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--settle", type=float, default=45, help="seconds for clients to catch up at the end")
-    parser.add_argument("--faults", default="redis,web,db,worker", help="comma-separated; empty for none")
+    parser.add_argument("--faults", default="abuse,redis,web,db,worker", help="comma-separated; empty for none")
+    parser.add_argument(
+        "--abuse-p95-limit",
+        type=float,
+        help="fail when the others' p95 during the abuse exceeds this multiple of the quiet slot's "
+        "(make soak: 2; CI's short run only reports it: its slots hold a dozen posts each)",
+    )
     parser.add_argument("--pg-restart", action="store_true", help="restart the PostgreSQL cluster (CI only)")
     parser.add_argument("--https-port", default=os.environ.get("PROD_HTTPS_PORT", "8443"))
     parser.add_argument("--http-port", default=os.environ.get("PROD_HTTP_PORT", "8088"))

@@ -9,12 +9,18 @@
 - The meeting's discussions are open to invitees and coordinators until its outcomes are published.
 - Outcomes: coordinators always; attendees (invitees) while circulated for corrections or later;
   every member once published.
+- Agenda proposals: invitees who are focal points, for their own government, while the meeting is
+  scheduled or postponed and has not started; coordinators accept or decline them.
+- Corrections to the minutes: attendees (those recorded as attending, or every invitee while no
+  attendance was recorded) while the minutes are circulated and the deadline (a day in the
+  meeting's zone) has not passed; coordinators accept or reject them.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workspace.accounts.models import focal_points_group_name
@@ -122,3 +128,59 @@ def access_meeting_by_id(user, page_id):
     if meeting is None or not can_view_meeting(user, meeting):
         raise Http404(_("No such meeting."))
     return meeting
+
+
+def proposal_refusal(user, meeting, *, now=None):
+    """Why the member may not propose agenda items for this meeting (a message), or None when they may."""
+    if not (can_view_meeting(user, meeting) and user.government_code and is_invitee(user, meeting)):
+        return _("Only the focal points of the invited governments propose agenda items.")
+    if meeting.status not in (meeting.Status.SCHEDULED, meeting.Status.POSTPONED):
+        return _("Agenda proposals are closed for this meeting.")
+    if meeting.has_started(now):
+        return _("The meeting has started: agenda proposals are closed.")
+    return None
+
+
+def check_may_propose(user, meeting, *, government, now=None):
+    reason = proposal_refusal(user, meeting, now=now)
+    if reason:
+        raise PermissionDenied(reason)
+    if government != user.government_code:
+        raise ValidationError(
+            {"government": _("You can propose agenda items for your own government only.")}, code="not_yours"
+        )
+
+
+def is_attendee(user, meeting):
+    """Recorded as attending; while no attendance is recorded, every invitee counts."""
+    from .models import Participation
+
+    recorded = Participation.objects.filter(meeting_key=meeting.translation_key, attended__isnull=False)
+    if recorded.exists():
+        return recorded.filter(member=user, attended=True).exists() and is_member(user)
+    return is_invitee(user, meeting)
+
+
+def corrections_open(meeting, *, now=None):
+    """Circulated, and the deadline day (in the meeting's zone) has not passed."""
+    if meeting.outcomes_phase != meeting.OutcomesPhase.CIRCULATED:
+        return False
+    today = timezone.localtime(now or timezone.now(), meeting.zone).date()
+    return meeting.corrections_deadline is None or today <= meeting.corrections_deadline
+
+
+def correction_refusal(user, meeting, *, now=None):
+    """Why the member may not propose a correction to the minutes (a message), or None when they may."""
+    if not can_view_meeting(user, meeting) or not is_attendee(user, meeting):
+        return _("Only the meeting's attendees propose corrections to the minutes.")
+    if meeting.outcomes_phase != meeting.OutcomesPhase.CIRCULATED:
+        return _("The minutes are not circulated for corrections.")
+    if not corrections_open(meeting, now=now):
+        return _("The deadline for corrections has passed.")
+    return None
+
+
+def check_may_correct(user, meeting, *, now=None):
+    reason = correction_refusal(user, meeting, now=now)
+    if reason:
+        raise PermissionDenied(reason)

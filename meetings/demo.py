@@ -244,7 +244,24 @@ def seed_meetings():
                     defaults={"answer": answer, "answered_at": timezone.now()},
                 )
         _seed_discussion(session)
+        _seed_proposal(session)
     return created
+
+
+def _seed_proposal(session):
+    """A Honduran focal point's agenda proposal, waiting in the coordinators' backlog."""
+    from .services import propose_agenda_item
+
+    for member in _members_of("HN")[:1]:
+        propose_agenda_item(
+            meeting=session,
+            member=member,
+            government="HN",
+            title="Retorno asistido: lecciones de la frontera sur",
+            description="Honduras presentará los resultados del protocolo de recepción de personas retornadas.",
+            pillar=3,
+            duration_minutes=20,
+        )
 
 
 def _seed_discussion(session):

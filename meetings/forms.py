@@ -104,3 +104,33 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, invitees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attended"].choices = [(str(member.pk), str(member)) for member in invitees]
+
+
+class AgendaProposalForm(forms.Form):
+    """A focal point's proposed agenda item (the government must be their own: the service checks)."""
+
+    government = forms.ChoiceField(label=_("For the government of"), choices=[])
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    pillar = forms.TypedChoiceField(
+        label=_("Pillar"), choices=[("", "---------"), *Pillar.choices], coerce=int, empty_value=None, required=False
+    )
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["government"].choices = [(code, government_name(code)) for code in GOVERNMENT_CODES]
+
+
+class DecisionForm(forms.Form):
+    """A coordinator's answer to a proposal or a correction: accept, or decline/reject with a reason or note."""
+
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CorrectionForm(forms.Form):
+    quote = forms.CharField(
+        label=_("Passage to correct (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    text = forms.CharField(label=_("Your correction"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)

@@ -34,10 +34,11 @@ from wagtail.query import PageQuerySet
 
 from workspace.core.choices import Pillar
 from workspace.core.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE, name_in
+from workspace.core.zones import time_zone_name
 from workspace.site.models import IntroPage
 
 from .forms import MeetingPageForm
-from .zones import MEETING_ZONES, get_zone, government_name, zone_choices, zone_label
+from .zones import MEETING_ZONES, get_zone, government_name, zone_choices
 
 GOVERNMENT_CHOICES = [(code, code) for code in GOVERNMENT_CODES]
 WORKING_HOURS = (8, 18)  # a capital's reasonable meeting hours, local time
@@ -80,6 +81,18 @@ class MeetingQuerySet(PageQuerySet):
         if code:
             condition |= Q(invited_government_links__government=code)
         return self.filter(pk__in=MeetingPage.objects.filter(condition).values("pk"))
+
+    def with_readable_outcomes(self, member):
+        """Meetings whose outcomes the member may read (the rule of `access.can_view_outcomes`, as a query)."""
+        from .access import is_coordinator
+
+        queryset = self.visible_to(member)
+        if is_coordinator(member):
+            return queryset
+        phases = Q(outcomes_phase=MeetingPage.OutcomesPhase.PUBLISHED)
+        circulated = [MeetingPage.OutcomesPhase.CIRCULATED, MeetingPage.OutcomesPhase.APPROVED]
+        invited = MeetingPage.objects.invited(member).values("pk")
+        return queryset.filter(phases | Q(outcomes_phase__in=circulated, pk__in=invited))
 
     def for_language(self, language):
         """One version per meeting: the reader's language where it exists, else whichever exists."""
@@ -217,8 +230,9 @@ class MeetingPage(Page):
         return get_zone(self.time_zone)
 
     @property
-    def zone_label(self):
-        return zone_label(self.time_zone)
+    def zone_name(self):
+        """The meeting's zone by name, with its id: "hora de Guatemala (America/Guatemala)"."""
+        return time_zone_name(self.time_zone, with_id=True)
 
     @property
     def local_starts_at(self):
@@ -420,6 +434,11 @@ class Decision(Orderable):
         return self.text[:80]
 
 
+class ActionItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS])
+
+
 class ActionItem(Orderable):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -436,6 +455,8 @@ class ActionItem(Orderable):
     activity_uuid = models.CharField(
         _("work-plan activity"), max_length=36, blank=True, help_text=_("The activity's identifier, if any.")
     )
+
+    objects = ActionItemQuerySet.as_manager()
 
     panels = [
         FieldPanel("title"),
@@ -550,3 +571,73 @@ class CalendarFeedToken(models.Model):
 
 
 REMINDER_LEAD = timedelta(hours=24)
+
+
+# --- What members propose: agenda items (focal points) and corrections to the minutes (attendees) --
+
+
+class AgendaProposal(models.Model):
+    """An agenda item proposed by a focal point for their government; a coordinator accepts or declines it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Turned down")
+
+    meeting = models.ForeignKey(MeetingPage, on_delete=models.CASCADE, related_name="agenda_proposals")
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    government = models.CharField(_("government"), max_length=2, choices=GOVERNMENT_CHOICES)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    pillar = models.PositiveSmallIntegerField(_("pillar"), choices=Pillar.choices, null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    decline_reason = models.TextField(_("reason"), blank=True)
+    agenda_item_uuid = models.UUIDField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agenda proposal")
+        verbose_name_plural = _("agenda proposals")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""), name="meetings_declined_with_a_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class MinutesCorrection(models.Model):
+    """A correction to circulated minutes, proposed by an attendee; a coordinator accepts or rejects it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    meeting = models.ForeignKey(MeetingPage, on_delete=models.CASCADE, related_name="minutes_corrections")
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    quote = models.TextField(_("passage"), blank=True, help_text=_("The passage of the minutes to correct, if any."))
+    text = models.TextField(_("correction"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction to the minutes")
+        verbose_name_plural = _("corrections to the minutes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:80]

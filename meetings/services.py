@@ -7,6 +7,7 @@ change that was rolled back.
 
 import logging
 import secrets
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,13 +18,17 @@ from django.utils.translation import gettext_lazy as _
 from workspace.live.groups import page_group
 from workspace.live.sender import send_on_commit
 
-from .access import check_coordinator, check_may_rsvp, invitees_of
+from . import notices
+from .access import check_coordinator, check_may_correct, check_may_propose, check_may_rsvp, invitees_of
 from .models import (
     REMINDER_LEAD,
+    AgendaItem,
+    AgendaProposal,
     CalendarFeedToken,
     CalendarState,
     MeetingNotice,
     MeetingPage,
+    MinutesCorrection,
     Participation,
 )
 
@@ -232,3 +237,131 @@ def overlapping_meetings(meeting):
         .exclude(translation_key=meeting.translation_key)
         .order_by("starts_at")
     )
+
+
+# --- Agenda proposals (focal points) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_agenda_item(
+    *, meeting, member, government, title, description="", pillar=None, duration_minutes=None, now=None
+):
+    """A focal point proposes an agenda item for their own government, before the meeting starts.
+
+    PermissionDenied (with the reason) for anyone else or once closed; ValidationError on the
+    `government` field for a proposal on another government's behalf. Nothing is written then.
+    """
+    check_may_propose(member, meeting, government=government, now=now)
+    proposal = AgendaProposal(
+        meeting=meeting,
+        proposer=member,
+        government=government,
+        title=title.strip(),
+        description=description.strip(),
+        pillar=pillar or None,
+        duration_minutes=duration_minutes or None,
+    )
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+def _decide(model, proposal, *, by, status, **fields):
+    """Compare-and-swap from "proposed": a proposal is decided once (two coordinators at once: one wins)."""
+    decided = model.objects.filter(pk=proposal.pk, status=model.Status.PROPOSED).update(
+        status=status, decided_by=by, decided_at=timezone.now(), **fields
+    )
+    if not decided:
+        raise ValidationError(_("This has already been decided."), code="decided")
+    proposal.refresh_from_db()
+    return proposal
+
+
+@transaction.atomic
+def accept_agenda_proposal(*, proposal, by):
+    """Append the proposal to the meeting's agenda as a new draft revision (publishing stays the coordinator's act).
+
+    The new item gets a fresh uuid, recorded on the proposal; the proposer is notified (bell + email).
+    """
+    check_coordinator(by)
+    item_uuid = uuid.uuid4()
+    proposal = _decide(
+        AgendaProposal, proposal, by=by, status=AgendaProposal.Status.ACCEPTED, agenda_item_uuid=item_uuid
+    )
+    page = proposal.meeting.get_latest_revision_as_object()
+    items = list(page.agenda_items.all())
+    items.append(
+        AgendaItem(
+            uuid=item_uuid,
+            day=max((item.day or 1 for item in items), default=1),
+            title=proposal.title,
+            description=proposal.description,
+            pillar=proposal.pillar,
+            duration_minutes=proposal.duration_minutes,
+            presenters=proposal.proposer.get_full_name() or proposal.proposer.email,
+            sort_order=len(items),
+        )
+    )
+    page.agenda_items = items
+    page.save_revision(user=by, log_action=True)
+    notices.notify_proposer(
+        member=proposal.proposer,
+        meeting=proposal.meeting,
+        kind="proposal_accepted",
+        by=by,
+        title=proposal.title,
+        part="proposals",
+    )
+    return proposal
+
+
+@transaction.atomic
+def decline_agenda_proposal(*, proposal, by, reason):
+    """Decline with a reason (required); the proposer is notified (bell + email)."""
+    check_coordinator(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the proposal is declined.")}, code="required")
+    proposal = _decide(AgendaProposal, proposal, by=by, status=AgendaProposal.Status.DECLINED, decline_reason=reason)
+    notices.notify_proposer(
+        member=proposal.proposer,
+        meeting=proposal.meeting,
+        kind="proposal_declined",
+        by=by,
+        title=proposal.title,
+        comment=reason,
+        part="proposals",
+    )
+    return proposal
+
+
+# --- Corrections to the minutes (attendees) ---------------------------------------------------------
+
+
+@transaction.atomic
+def propose_correction(*, meeting, member, text, quote="", now=None):
+    """An attendee proposes a correction while the minutes are circulated and the deadline has not passed."""
+    check_may_correct(member, meeting, now=now)
+    correction = MinutesCorrection(meeting=meeting, proposer=member, text=text.strip(), quote=quote.strip())
+    correction.full_clean()
+    correction.save()
+    return correction
+
+
+@transaction.atomic
+def decide_correction(*, correction, by, accept, note=""):
+    """A coordinator accepts or rejects a correction (with an optional note); the proposer is notified."""
+    check_coordinator(by)
+    status = MinutesCorrection.Status.ACCEPTED if accept else MinutesCorrection.Status.REJECTED
+    note = (note or "").strip()
+    correction = _decide(MinutesCorrection, correction, by=by, status=status, note=note)
+    notices.notify_proposer(
+        member=correction.proposer,
+        meeting=correction.meeting,
+        kind="correction_accepted" if accept else "correction_rejected",
+        by=by,
+        title=correction.text,
+        comment=note,
+        part="corrections",
+    )
+    return correction

@@ -15,11 +15,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import task
 
+from workspace.core.zones import time_zone_name
+
 from . import notices
 from .access import invitees_of, may_receive_notices
 from .calendar import absolute_url, meeting_calendar
 from .models import MeetingNotice, MeetingPage
-from .zones import get_zone, zone_label
+from .zones import get_zone
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +80,8 @@ def _email(member, meeting, *, kind, sequence):
             "meeting": meeting,
             "kind": kind,
             "url": absolute_url(meeting),
-            "member_zone": member.time_zone,
-            "meeting_zone": zone_label(meeting.time_zone),
+            "member_zone": time_zone_name(member.time_zone),
+            "meeting_zone": time_zone_name(meeting.time_zone, with_id=True),
             "local_start": timezone.localtime(meeting.starts_at, meeting.zone),
             "local_end": timezone.localtime(meeting.ends_at, meeting.zone),
             "own_start": timezone.localtime(meeting.starts_at),

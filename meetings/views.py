@@ -12,12 +12,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,14 +34,25 @@ from .access import (
     can_view_meeting_details,
     can_view_outcomes,
     check_coordinator,
+    correction_refusal,
+    is_attendee,
     is_coordinator,
     is_invitee,
+    proposal_refusal,
     rsvp_refusal,
 )
 from .calendar import feed_calendar, meeting_calendar
-from .filters import MeetingFilter
-from .forms import RsvpForm
-from .models import CalendarFeedToken, CalendarState, MeetingIndexPage, MeetingPage, Participation
+from .filters import MeetingFilter, OutcomeFilter
+from .forms import AgendaProposalForm, CorrectionForm, DecisionForm, RsvpForm
+from .models import (
+    AgendaProposal,
+    CalendarFeedToken,
+    CalendarState,
+    MeetingIndexPage,
+    MeetingPage,
+    MinutesCorrection,
+    Participation,
+)
 
 
 def wants_json(request):
@@ -105,6 +118,45 @@ def meeting_page_context(request, *, meeting):
         "carried_over": meeting.__dict__["carried_over"],
         "overlaps": services.overlapping_meetings(meeting) if is_coordinator(viewer) else [],
         "index": live_section(MeetingIndexPage, locale_id=meeting.locale_id),
+        **proposals_context(viewer, meeting, invited=invited),
+        **corrections_context(viewer, meeting),
+    }
+
+
+def proposals_context(viewer, meeting, *, invited):
+    """The proposal form for focal points who may propose, their own proposals, the backlog for coordinators."""
+    coordinator = is_coordinator(viewer)
+    if not (coordinator or (invited and viewer.government_code)):
+        return {}
+    proposals = AgendaProposal.objects.filter(meeting__translation_key=meeting.translation_key).select_related(
+        "proposer"
+    )
+    may_propose = proposal_refusal(viewer, meeting) is None
+    return {
+        "proposal_form": AgendaProposalForm(initial={"government": viewer.government_code}) if may_propose else None,
+        "my_proposals": [] if coordinator else list(proposals.filter(proposer=viewer)),
+        "backlog": list(proposals.filter(status=AgendaProposal.Status.PROPOSED)) if coordinator else [],
+    }
+
+
+def corrections_context(viewer, meeting):
+    """The correction form for attendees while the round is open, their corrections, all of them for coordinators."""
+    if meeting.outcomes_phase == MeetingPage.OutcomesPhase.DRAFT:
+        return {}
+    corrections = MinutesCorrection.objects.filter(meeting__translation_key=meeting.translation_key).select_related(
+        "proposer"
+    )
+    if is_coordinator(viewer):
+        return {"corrections": list(corrections), "corrections_to_decide": True}
+    if meeting.outcomes_phase != MeetingPage.OutcomesPhase.CIRCULATED:
+        return {}
+    if not is_attendee(viewer, meeting):
+        return {}
+    refusal = correction_refusal(viewer, meeting)
+    return {
+        "correction_form": CorrectionForm() if refusal is None else None,
+        "correction_refusal": refusal,
+        "corrections": list(corrections.filter(proposer=viewer)),
     }
 
 
@@ -349,3 +401,146 @@ def roster_csv(request, meeting):
             [row["government"], row["member"].get_full_name(), row["member"].email, row["answer_label"], attended]
         )
     return response
+
+
+# --- Agenda proposals and corrections to the minutes ------------------------------------------------
+
+
+def _done(request, meeting, message, *, fragment, data=None):
+    if wants_json(request):
+        return JsonResponse({"message": str(message), **(data or {})})
+    messages.success(request, message)
+    return HttpResponseRedirect(f"{meeting.get_url(request) or '/'}#{fragment}")
+
+
+def _form_again(request, meeting, form, *, heading):
+    """A form refused with field errors: shown again (400) with what was typed."""
+    if wants_json(request):
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    return render(
+        request, "meetings/form_page.html", {"meeting": meeting, "form": form, "heading": heading}, status=400
+    )
+
+
+@member_required
+@require_POST
+def propose(request, page_id):
+    meeting = access_meeting_by_id(request.user, page_id)
+    form = AgendaProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.propose_agenda_item(meeting=meeting, member=request.user, **form.cleaned_data)
+        except PermissionDenied as error:
+            return refuse(request, status=403, message=str(error), meeting=meeting)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _done(request, meeting, _("Your proposal was sent to the coordinators."), fragment="proposals")
+    return _form_again(request, meeting, form, heading=_("Propose an agenda item"))
+
+
+@member_required
+@require_POST
+@coordinators_only
+def decide_proposal(request, meeting, proposal_id):
+    proposal = (
+        AgendaProposal.objects.filter(pk=proposal_id, meeting__translation_key=meeting.translation_key)
+        .select_related("meeting", "proposer")
+        .first()
+    )
+    if proposal is None:
+        raise Http404(_("No such proposal."))
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                services.accept_agenda_proposal(proposal=proposal, by=request.user)
+                message = _(
+                    "Accepted: the item was added to a new draft of the agenda. Publish the meeting to show it."
+                )
+            else:
+                services.decline_agenda_proposal(proposal=proposal, by=request.user, reason=form.cleaned_data["reason"])
+                message = _("Declined: the proposer was told why.")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _done(request, meeting, message, fragment="proposals")
+    return _form_again(request, meeting, form, heading=_("Decide on an agenda proposal"))
+
+
+@member_required
+@require_POST
+def correct(request, page_id):
+    meeting = access_meeting_by_id(request.user, page_id)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.propose_correction(meeting=meeting, member=request.user, **form.cleaned_data)
+        except PermissionDenied as error:
+            return refuse(request, status=403, message=str(error), meeting=meeting)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _done(request, meeting, _("Your correction was sent to the coordinators."), fragment="corrections")
+    return _form_again(request, meeting, form, heading=_("Propose a correction to the minutes"))
+
+
+@member_required
+@require_POST
+@coordinators_only
+def decide_correction(request, meeting, correction_id):
+    correction = (
+        MinutesCorrection.objects.filter(pk=correction_id, meeting__translation_key=meeting.translation_key)
+        .select_related("meeting", "proposer")
+        .first()
+    )
+    if correction is None:
+        raise Http404(_("No such correction."))
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.decide_correction(
+                correction=correction, by=request.user, accept=accept, note=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = _("Correction accepted: edit the minutes accordingly.") if accept else _("Correction rejected.")
+            return _done(request, meeting, message, fragment="corrections")
+    return _form_again(request, meeting, form, heading=_("Decide on a correction"))
+
+
+# --- Outcomes across meetings -------------------------------------------------------------------------
+
+OUTCOMES_PER_PAGE = 10
+
+
+@member_required
+@require_GET
+def outcomes(request):
+    """Published outcomes (decisions and action items, by meeting), filtered and paginated; constant queries."""
+    language = (get_language() or "es")[:2]
+    base = (
+        MeetingPage.objects.visible_to(request.user)
+        .filter(outcomes_phase=MeetingPage.OutcomesPhase.PUBLISHED)
+        .for_language(language)
+    )
+    years = sorted({day.year for day in base.dates("starts_at", "year")}, reverse=True)
+    outcome_filter = OutcomeFilter(request.GET, queryset=base, years=years)
+    meetings = outcome_filter.qs if outcome_filter.is_valid() else base.none()
+    meetings = meetings.select_related("locale").prefetch_related("decisions", "action_items").order_by("-starts_at")
+    page = Paginator(meetings, OUTCOMES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/outcomes.html",
+        {
+            "filter": outcome_filter,
+            "page_obj": page,
+            "show": outcome_filter.form.cleaned_data.get("show") if outcome_filter.is_valid() else "",
+            "query": query.urlencode(),
+            "index": MeetingIndexPage.objects.live().filter(locale__language_code=language).first(),
+        },
+    )

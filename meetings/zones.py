@@ -1,4 +1,4 @@
-"""The time zones a meeting may be held in: the nine capitals' zones and UTC, named for the reader.
+"""The time zones a meeting may be held in: the nine capitals' zones and UTC (named by core's `time_zone_name`).
 
 Derived from the reference data (one zone per government), so no second list of capitals exists.
 """
@@ -11,26 +11,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from workspace.core.reference import GOVERNMENTS, GOVERNMENTS_BY_CODE
+from workspace.core.zones import time_zone_name
 
 UTC = "UTC"
 REGION_ZONES = tuple(dict.fromkeys(government.time_zone for government in GOVERNMENTS))
 MEETING_ZONES = REGION_ZONES + (UTC,)
 
 
-def zone_label(zone_name, language=None):
-    """“Hora de Ciudad de Guatemala (America/Guatemala)” in the reader's language."""
-    language = (language or get_language() or "es")[:2]
-    if zone_name == UTC:
-        return "UTC"
-    for government in GOVERNMENTS:
-        if government.time_zone == zone_name:
-            capital = government.capital.get(language) or government.capital["es"]
-            return f"{capital} ({zone_name})"
-    return zone_name
-
-
 def zone_choices():
-    return [(name, zone_label(name)) for name in MEETING_ZONES]
+    """The admin's choice of zone: by name, with the id (it helps coordinators match calendar programs)."""
+    return [(name, time_zone_name(name, with_id=True)) for name in MEETING_ZONES]
 
 
 def get_zone(zone_name):

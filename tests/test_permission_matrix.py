@@ -161,8 +161,16 @@ def build_world():
             DRAFT: make_meeting(governments=("GT",), status="draft", title=DRAFT_TITLE),
         },
     }
+    extra["proposal"] = matrix_proposal(extra["meeting"][PUBLISHED], author)
     extra["plan"] = matrix_plans(author)
     return World(members, practice, thread, comment, task_state, workflow_state, extra)
+
+
+def matrix_proposal(meeting, author):
+    """An agenda item proposed by Guatemala's focal point for the published meeting."""
+    from meetings.services import propose_agenda_item
+
+    return propose_agenda_item(meeting=meeting, member=author, government="GT", title="Propuesta de Guatemala")
 
 
 MATRIX_ACTIVITY = "6f1c0d1e-0000-4000-8000-000000000001"
@@ -351,6 +359,7 @@ def admin_object_pks(world, state, key=""):
         "wagtailsnippets_site_targetpopulation": world.target_population.pk,
         "wagtailsnippetchoosers_site_targetpopulation": world.target_population.pk,
         "discussion_moderation": world.comment[PUBLISHED].pk,
+        "agenda_proposals": world.proposal.pk,
         "focal_point_designations": world.designation.pk,
     }
     page_type = {"content_type_app_name": "site", "content_type_model_name": "bestpracticepage"}
@@ -558,6 +567,54 @@ RULES = [
         names=["meetings:roster", "meetings:roster_csv"],
         fill=meeting_kwargs,
         objects=BOTH,
+    ),
+    rule(
+        "proposing an agenda item: POST only; Guatemala's focal point for Guatemala, others told why; a draft is 404",
+        members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
+        names=["meetings:propose"],
+        fill=meeting_kwargs,
+        objects=BOTH,
+        post={"government": "GT", "title": "Retorno asistido"},
+        post_expect=members(
+            participant=(FORBIDDEN, NOT_FOUND), gt=(OK, NOT_FOUND), hn=(FORBIDDEN, NOT_FOUND), coordinator=FORBIDDEN
+        ),
+    ),
+    rule(
+        "proposing a correction to the minutes: POST only; only attendees while circulated (not the case here)",
+        members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
+        names=["meetings:correct"],
+        fill=meeting_kwargs,
+        objects=BOTH,
+        post={"text": "Corregir la fecha."},
+        post_expect=members(
+            participant=(FORBIDDEN, NOT_FOUND),
+            gt=(FORBIDDEN, NOT_FOUND),
+            hn=(FORBIDDEN, NOT_FOUND),
+            coordinator=FORBIDDEN,
+        ),
+    ),
+    rule(
+        "deciding on a proposal or a correction: POST only, coordinators only (an unknown one is 404)",
+        members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
+        names=["meetings:decide_proposal", "meetings:decide_correction"],
+        fill=lambda world, state, key="": {
+            "page_id": world.meeting[state].pk,
+            "proposal_id": 999999,
+            "correction_id": 999999,
+        },
+        objects=BOTH,
+        post={"decision": "decline", "reason": "No"},
+        post_expect=members(
+            participant=(FORBIDDEN, NOT_FOUND),
+            gt=(FORBIDDEN, NOT_FOUND),
+            hn=(FORBIDDEN, NOT_FOUND),
+            coordinator=NOT_FOUND,
+        ),
+    ),
+    rule(
+        "the outcomes listing across meetings: every member (published outcomes only)",
+        members(participant=OK, gt=OK, hn=OK, coordinator=OK),
+        names=["meetings:outcomes"],
     ),
     rule(
         "the member's calendar subscription page",
@@ -1033,6 +1090,9 @@ RULES = [
             "discussion_moderation:index_results",
             "discussion_moderation:hide",
             "discussion_moderation:restore",
+            "agenda_proposals:index",
+            "agenda_proposals:index_results",
+            "agenda_proposals:decide",
             "wagtailusers_users:index",
             "wagtailusers_users:index_results",
             "wagtailusers_users:edit",
@@ -1062,6 +1122,12 @@ RULES = [
             "discussion_moderation:history",
             "discussion_moderation:history_results",
             "discussion_moderation:usage",
+            "agenda_proposals:add",
+            "agenda_proposals:edit",
+            "agenda_proposals:delete",
+            "agenda_proposals:history",
+            "agenda_proposals:history_results",
+            "agenda_proposals:usage",
             "wagtailadmin_workflows:index",
             "wagtailadmin_workflows:index_results",
             "wagtailadmin_workflows:add",

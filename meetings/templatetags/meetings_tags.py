@@ -23,6 +23,29 @@ def upcoming_meetings(context, limit=UPCOMING_ON_HOME):
     }
 
 
+@register.inclusion_tag("meetings/includes/open_action_items.html", takes_context=True)
+def open_action_items(context, government_code):
+    """A government page's open action items (owned by that government), from meetings whose outcomes
+    the member may read, in the page's language (one query)."""
+    from meetings.models import ActionItem
+
+    request = context.get("request")
+    member = getattr(request, "user", None)
+    language = (get_language() or "es")[:2]
+    meetings = MeetingPage.objects.with_readable_outcomes(member).for_language(language) if member else None
+    items = (
+        list(
+            ActionItem.objects.filter(page__in=meetings.values("pk"), owner_government=government_code)
+            .open()
+            .select_related("page")
+            .order_by("due_date", "page__starts_at", "pk")
+        )
+        if meetings is not None
+        else []
+    )
+    return {"items": items, "request": request}
+
+
 @register.inclusion_tag("meetings/includes/rsvp_counters.html")
 def rsvp_counters(meeting):
     from meetings.services import rsvp_counters as counters

@@ -1,14 +1,17 @@
 """The moderation queue in the Wagtail admin: who sees it, its filters, and hide/restore through the services."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from tests.factories import government_page, make_member
 from workspace.accounts.models import COORDINATORS_GROUP
+from workspace.discussions.models import Flag
 from workspace.discussions.services import HIDE_ACTION, RESTORE_ACTION, flag_comment, hide_comment, post_comment
 from workspace.notifications.models import Notification
 
@@ -50,7 +53,7 @@ def listing(client, query=""):
 
 @pytest.mark.usefixtures("moderators")
 def test_the_queue_lists_comments_with_flag_reasons_and_counts(client_for, coordinator, comments):
-    html = listing(client_for(coordinator))
+    html = listing(client_for(coordinator), "?queue=all")
     assert "Buy cheap watches" in html and "A useful remark" in html
     assert re.search(r"Spam ×2, [^<]+ ×1", html)  # reasons with counts, most frequent first
 
@@ -59,11 +62,11 @@ def test_the_queue_lists_comments_with_flag_reasons_and_counts(client_for, coord
 @pytest.mark.parametrize(
     ("query", "shown", "not_shown"),
     [
-        ("?flagged=true", "Buy cheap watches", "A useful remark"),
-        ("?flagged=false", "A useful remark", "Buy cheap watches"),
-        ("?government=HN", "A useful remark", "Buy cheap watches"),
-        ("?government=GT", "Buy cheap watches", "A useful remark"),
-        ("?hidden=false", "A useful remark", "nothing"),
+        ("?queue=all&flagged=true", "Buy cheap watches", "A useful remark"),
+        ("?queue=all&flagged=false", "A useful remark", "Buy cheap watches"),
+        ("?queue=all&government=HN", "A useful remark", "Buy cheap watches"),
+        ("?queue=all&government=GT", "Buy cheap watches", "A useful remark"),
+        ("?queue=all&hidden=false", "A useful remark", "nothing"),
     ],
 )
 def test_the_queue_filters(client_for, coordinator, comments, query, shown, not_shown):
@@ -75,10 +78,10 @@ def test_the_queue_filters(client_for, coordinator, comments, query, shown, not_
 def test_the_queue_filters_by_page_and_hidden(client_for, coordinator, comments):
     flagged, plain = comments
     client = client_for(coordinator)
-    html = listing(client, f"?page={plain.thread.page_id}")
+    html = listing(client, f"?queue=all&page={plain.thread.page_id}")
     assert "A useful remark" in html and "Buy cheap watches" not in html
     hide_comment(comment=flagged, moderator=coordinator, reason="Spam")
-    html = listing(client, "?hidden=true")
+    html = listing(client, "?queue=all&hidden=true")
     assert "Buy cheap watches" in html and "A useful remark" not in html
 
 
@@ -129,3 +132,40 @@ def test_without_the_model_permissions_there_is_no_queue(client_for, focal_point
         assert response.status_code in (302, 403)
     flagged.refresh_from_db()
     assert not flagged.hidden
+
+
+@pytest.mark.usefixtures("moderators")
+def test_the_queue_opens_on_what_is_flagged_and_not_yet_handled_oldest_first(
+    client_for, coordinator, participant, live_thread, django_assert_max_num_queries
+):
+    now = timezone.now()
+
+    def flagged(body, *, reasons, days_ago):
+        comment = post_comment(thread=live_thread, author=participant, body=body)
+        for reason in reasons:
+            flag_comment(comment=comment, member=make_member("participant"), reason=reason)
+        Flag.objects.filter(comment=comment).update(created=now - timedelta(days=days_ago))
+        return comment
+
+    recent = flagged("Flagged yesterday", reasons=("offensive",), days_ago=1)
+    oldest = flagged("Flagged last week", reasons=("spam", "spam", "off_topic"), days_ago=7)
+    handled = flagged("Flagged and hidden", reasons=("spam",), days_ago=30)
+    hide_comment(comment=handled, moderator=coordinator, reason="Advertising")
+    post_comment(thread=live_thread, author=participant, body="Never flagged")
+    client = client_for(coordinator)
+
+    with django_assert_max_num_queries(40):
+        html = listing(client)
+
+    # Only what awaits a moderator, the longest-waiting first, with the count and the reasons.
+    assert html.index("Flagged last week") < html.index("Flagged yesterday")
+    assert "Flagged and hidden" not in html and "Never flagged" not in html
+    assert re.search(r"Spam ×2, [^<]+ ×1", html)
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", html, flags=re.S)
+    oldest_row = next(row for row in rows if "Flagged last week" in row)
+    assert re.search(r">\s*3\s*<", oldest_row)  # three flags
+    assert not oldest.hidden and not recent.hidden
+
+    # Everything else is one choice away.
+    html = listing(client, "?queue=all")
+    assert all(text in html for text in ("Flagged last week", "Flagged and hidden", "Never flagged"))

@@ -233,3 +233,26 @@ def test_the_capture_also_records_what_is_sent_at_once(live_page, participant, s
     assert [(group, message["type"]) for group, message in pushes] == [
         (member_group(participant.pk), "member.rate_limited")
     ]
+
+
+def test_a_burst_of_sockets_from_one_member_opens_only_the_limit(live_page, participant, settings):
+    """50 handshakes at once (an abuser, or one member's tabs reconnecting): 10 open, the rest 4429."""
+    import asyncio
+
+    cookie = session_cookie_for(participant)
+
+    async def outcome(comm):
+        connected, _ = await comm.connect(timeout=10)
+        assert connected
+        first = await comm.receive_output(timeout=10)
+        if first["type"] == "websocket.close":
+            return first["code"]
+        return "open"
+
+    async def scenario():
+        sockets = [page_socket(live_page.pk, cookie) for _ in range(50)]
+        outcomes = await asyncio.gather(*(outcome(comm) for comm in sockets))
+        assert sorted(outcomes, key=str) == [4429] * 40 + ["open"] * 10
+        await asyncio.gather(*(comm.disconnect() for comm in sockets))
+
+    run(scenario)

@@ -1,7 +1,7 @@
 import pytest
 
 from meetings.demo import seed_meetings
-from meetings.models import MeetingPage, Participation
+from meetings.models import AgendaProposal, MeetingPage, Participation
 from workspace.discussions.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +24,5 @@ def test_seed_meetings_is_idempotent_and_realistic():
     session = MeetingPage.objects.get(slug="sesion-virtual-seguimiento-planes")
     assert Participation.objects.filter(meeting_key=session.translation_key).count() == 5
     assert Comment.objects.filter(thread__anchor__startswith="agenda-").count() == 2
+    [proposal] = AgendaProposal.objects.all()
+    assert (proposal.meeting_id, proposal.government, proposal.status) == (session.pk, "HN", "proposed")

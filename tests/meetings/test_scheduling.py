@@ -4,12 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from meetings.models import MeetingIndexPage, MeetingPage
 from meetings.services import overlapping_meetings
-from meetings.zones import MEETING_ZONES, local_to_utc, zone_label
+from meetings.zones import MEETING_ZONES, local_to_utc, zone_choices
 from tests.factories import make_meeting
+from workspace.core.zones import time_zone_name
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +44,16 @@ def test_only_the_regions_zones_are_accepted():
         local_to_utc(datetime(2025, 1, 1, 9), "Europe/Paris")
 
 
-def test_zone_names_follow_the_readers_language():
-    assert zone_label("America/Port-au-Prince", "es") == "Puerto Príncipe (America/Port-au-Prince)"
-    assert zone_label("America/Mexico_City", "fr") == "Mexico (America/Mexico_City)"
-    assert zone_label("America/Guatemala", "en") == "Guatemala City (America/Guatemala)"
+def test_zone_names_follow_the_readers_language_with_the_id_only_where_asked():
+    with translation.override("es"):
+        assert time_zone_name("America/Port-au-Prince", with_id=True) == "hora de Haití (America/Port-au-Prince)"
+        assert time_zone_name("America/Port-au-Prince") == "hora de Haití"
+        assert time_zone_name("UTC", with_id=True) == "tiempo universal coordinado (UTC)"
+    with translation.override("fr"):
+        assert time_zone_name("America/Mexico_City", with_id=True) == "heure de Mexico (America/Mexico_City)"
+    with translation.override("en"):
+        assert dict(zone_choices())["America/Guatemala"] == "Guatemala time (America/Guatemala)"
+    assert time_zone_name("Europe/Madrid", with_id=True) == "Europe/Madrid"
 
 
 def meeting_form(**overrides):

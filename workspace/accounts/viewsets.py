@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
@@ -24,9 +24,11 @@ from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import AssignRoleBulkAction, SetActiveStateBulkAction
 from wagtail.users.views.bulk_actions.set_active_state import ActivityForm
 
+from workspace.core.reference import GOVERNMENTS_BY_CODE, name_in
+
 from . import services
 from .forms import government_choices
-from .models import FOCAL_POINTS_GROUP_PREFIX, FocalPointDesignation
+from .models import COORDINATORS_GROUP, FOCAL_POINTS_GROUP_PREFIX, PARTICIPANTS_GROUP, FocalPointDesignation
 
 User = get_user_model()
 
@@ -103,6 +105,23 @@ class MemberEditView(wagtail_users.EditView):
         elif wants_active and not self.was_active:
             services.reactivate_member(member=member, by=self.request.user)
         return member
+
+
+def group_label(group):
+    """A role's group by its name in the reader's language ("Puntos focales · Guatemala")."""
+    if group.name.startswith(FOCAL_POINTS_GROUP_PREFIX):
+        code = group.name.removeprefix(FOCAL_POINTS_GROUP_PREFIX)
+        government = GOVERNMENTS_BY_CODE.get(code)
+        name = name_in(government.names, get_language()) if government else code
+        return _("Focal points · %(government)s") % {"government": name}
+    return {COORDINATORS_GROUP: _("Coordinators"), PARTICIPANTS_GROUP: _("Participants")}.get(group.name, group.name)
+
+
+class MemberFilterSet(wagtail_users.UserFilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail lists the groups by their stored (English) names.
+        self.form.fields["group"].label_from_instance = group_label
 
 
 class MemberIndexView(wagtail_users.IndexView):
@@ -205,6 +224,7 @@ class MemberMFAResetView(MemberActivationView):
 
 class MemberUserViewSet(wagtail_users.UserViewSet):
     index_view_class = MemberIndexView
+    filterset_class = MemberFilterSet
     edit_view_class = MemberEditView
     edit_template_name = "accounts/admin/member_edit.html"
 

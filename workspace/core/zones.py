@@ -17,6 +17,15 @@ TIME_ZONE_NAMES = {
 }
 
 
-def time_zone_name(zone):
-    """ "America/Guatemala" → "Guatemala time" ("hora de Guatemala"); other zones as they are."""
-    return TIME_ZONE_NAMES.get(str(zone), zone)
+def time_zone_name(zone, *, with_id=False):
+    """ "America/Guatemala" → "Guatemala time" ("hora de Guatemala"), in the reader's language.
+
+    `with_id` adds the IANA id where it helps (a meeting's own zone, which calendar programs name
+    by its id: "hora de Guatemala (America/Guatemala)"); UTC's name already says it. Zones outside
+    the region are shown as they are.
+    """
+    zone = str(zone)
+    name = TIME_ZONE_NAMES.get(zone)
+    if name is None:
+        return zone
+    return f"{name} ({zone})" if with_id and zone != "UTC" else str(name)

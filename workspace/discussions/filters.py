@@ -26,7 +26,27 @@ def in_government(queryset, code):
     return queryset.filter(condition)
 
 
+def pending_moderation(queryset):
+    """Flagged comments that no moderator has handled yet (not hidden) and that are still there."""
+    return queryset.filter(Exists(Flag.objects.filter(comment=OuterRef("pk"))), hidden=False, deleted=False)
+
+
 class CommentModerationFilterSet(WagtailFilterSet):
+    """The queue opens on the comments awaiting a moderator: flagged, still visible and not deleted.
+
+    Hiding a comment (or its author deleting it) handles its flags; "All comments" shows the rest.
+    """
+
+    QUEUE_PENDING = "pending"
+    QUEUE_ALL = "all"
+
+    queue = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=((QUEUE_PENDING, _("Flagged, not yet handled")), (QUEUE_ALL, _("All comments"))),
+        method="filter_queue",
+        empty_label=None,
+        null_value=None,
+    )
     flagged = django_filters.BooleanFilter(label=pgettext_lazy("moderation filter", "Flagged"), method="filter_flagged")
     hidden = django_filters.BooleanFilter(label=pgettext_lazy("moderation filter", "Hidden"))
     government = django_filters.ChoiceFilter(
@@ -41,7 +61,20 @@ class CommentModerationFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Comment
-        fields = ["flagged", "hidden", "government", "page", "created"]
+        fields = ["queue", "flagged", "hidden", "government", "page", "created"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("queue"):
+            data["queue"] = self.QUEUE_PENDING
+        super().__init__(data, *args, **kwargs)
+        # Unchanged from its default, the queue is not listed as an active filter.
+        self.form.fields["queue"].initial = self.QUEUE_PENDING
+
+    def filter_queue(self, queryset, name, value):
+        if value != self.QUEUE_PENDING:
+            return queryset
+        return pending_moderation(queryset)
 
     def filter_flagged(self, queryset, name, value):
         flagged = Exists(Flag.objects.filter(comment=OuterRef("pk")))

@@ -36,6 +36,9 @@ class Thread(SequencedStream):
     of a practice are one discussion. `page` is the version it started on (for listings and links).
     """
 
+    # Not content: no "usage" to show in the admin, and no reference-index writes on every post.
+    wagtail_reference_index_ignore = True
+
     page = models.ForeignKey(
         "wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="discussion_threads"
     )
@@ -84,6 +87,8 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
+    wagtail_reference_index_ignore = True
+
     thread = models.ForeignKey(Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="comments"
@@ -157,6 +162,8 @@ class Comment(models.Model):
 class CommentRevision(models.Model):
     """A body a comment had before an edit; coordinators can read the history."""
 
+    wagtail_reference_index_ignore = True
+
     comment = models.ForeignKey(Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField(_("body"))
     created = models.DateTimeField(_("replaced"), default=timezone.now)
@@ -171,6 +178,8 @@ class CommentRevision(models.Model):
 
 
 class ThreadEvent(models.Model):
+    wagtail_reference_index_ignore = True
+
     class Kind(models.TextChoices):
         POSTED = "posted", _("posted")
         EDITED = "edited", _("edited")
@@ -199,6 +208,8 @@ class ThreadEvent(models.Model):
 
 
 class Flag(models.Model):
+    wagtail_reference_index_ignore = True
+
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam")
         OFFENSIVE = "offensive", _("Offensive")
@@ -223,6 +234,8 @@ class Flag(models.Model):
 
 class Follow(models.Model):
     """A member follows a thread: new comments in it notify them. Posting in a thread follows it."""
+
+    wagtail_reference_index_ignore = True
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="followed_threads"

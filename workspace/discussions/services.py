@@ -250,6 +250,8 @@ def post_comment_on_page(*, page, anchor, author, body, parent_id=None, idempote
     if not policy.may_view(author, page, anchor or ""):
         raise Http404(_("No such discussion."))
     thread = get_or_create_thread(page=page, anchor=anchor or "")
+    if thread.page_id == page.pk:
+        thread.page = page  # one page object: its view restrictions are read once for the whole post
     parent = None
     if parent_id:
         parent = Comment.objects.filter(pk=parent_id, thread=thread).first()

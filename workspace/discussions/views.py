@@ -113,7 +113,7 @@ def post(request, page_id):
         parent_id=form.cleaned_data["parent"],
         idempotency_key=form.cleaned_data["idempotency_key"],
     )
-    comment.thread.refresh_from_db()
+    comment.thread.refresh_from_db(fields=["last_sequence", "locked"])
     return done(
         request, comment=comment, thread=comment.thread, message=_("Your comment was posted."), status=201, page=page
     )

@@ -1,6 +1,7 @@
 """The moderation queue in the Wagtail admin, and the discussion actions in the audit log.
 
-The queue lists comments (filters: flagged, hidden, government, page, date) with their flags;
+The queue opens on the flagged comments not yet handled, oldest flag first, with each one's flag
+count and reasons (filters: all comments, flagged, hidden, government, page, date);
 "Hide" and "Restore" call the same services as the page's moderation buttons. It is read-only
 otherwise: nobody, superusers included, adds, edits or deletes comments here. Permissions:
 `discussions.view_comment` to see the queue, `discussions.moderate_comment` to hide/restore.
@@ -9,7 +10,7 @@ otherwise: nobody, superusers included, adds, edits or deletes comments here. Pe
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, Min, OuterRef, Subquery
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -81,14 +82,15 @@ def flag_summary(comment):
 
 
 class ModerationIndexView(generic.IndexView):
-    default_ordering = "-created"
+    # Oldest flag first: what has waited longest is handled first; comments never flagged last.
+    default_ordering = "first_flagged"
 
     def get_base_queryset(self):
         government_page = GovernmentPage.objects.only("depth").first()
         queryset = (
             Comment.objects.select_related("thread__page", "author")
             .prefetch_related("flags")
-            .annotate(flag_count=Count("flags", distinct=True))
+            .annotate(flag_count=Count("flags", distinct=True), first_flagged=Min("flags__created"))
         )
         if government_page is not None:
             prefix_length = Page.steplen * government_page.depth
@@ -100,6 +102,13 @@ class ModerationIndexView(generic.IndexView):
                 )
             )
         return queryset
+
+    def order_queryset(self, queryset):
+        if self.ordering == "first_flagged":
+            return queryset.order_by(F("first_flagged").asc(nulls_last=True), "created", "pk")
+        if self.ordering == "-first_flagged":
+            return queryset.order_by(F("first_flagged").desc(nulls_last=True), "-created", "-pk")
+        return super().order_queryset(queryset)
 
     @cached_property
     def columns(self):
@@ -201,6 +210,7 @@ class CommentModerationViewSet(ModelViewSet):
         Column("government_code", label=_("Government")),
         Column("flag_count", label=_("Flags")),
         Column("flag_reasons", label=_("Flag reasons"), accessor=flag_summary),
+        DateColumn("first_flagged", label=_("First flagged"), sort_key="first_flagged"),
         Column("status", label=_("Status"), accessor=comment_status),
         DateColumn("created", label=_("Posted")),
     ]

@@ -13,6 +13,7 @@ import json
 import logging
 import time
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -45,9 +46,23 @@ def heartbeat_seconds():
 
 
 def reload_member(user):
-    """The member as the database has them now (deactivated, moved to another group…), or None."""
-    member = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
-    return member if is_member(member) else None
+    """The member as the database has them now (deactivated, moved to another group…), or None.
+
+    With their groups, profile and permissions read now, when a page socket opens and on each
+    heartbeat: every push renders for the member, and reading them then, on the event path, cost
+    each socket four queries on the first event after every heartbeat.
+    """
+    member = (
+        get_user_model()
+        .objects.filter(pk=user.pk, is_active=True)
+        .select_related("wagtail_userprofile")
+        .prefetch_related("groups")
+        .first()
+    )
+    if not is_member(member):
+        return None
+    member.get_all_permissions()  # cached on the object by Django's backend
+    return member
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -227,7 +242,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         key = self.socket_count_key()
         await cache.aadd(key, 0, timeout=self.socket_count_ttl())
         try:
-            count = await cache.aincr(key)
+            # The sync `incr` (atomic in Redis and in the local-memory cache): Django's `aincr` is a
+            # get then a set, so a burst of handshakes all read the same count and all got in.
+            count = await sync_to_async(cache.incr)(key)
         except ValueError:
             await cache.aadd(key, 1, timeout=self.socket_count_ttl())
             count = 1
@@ -245,7 +262,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def decrement_socket_count(self):
         with contextlib.suppress(ValueError):
-            await cache.adecr(self.socket_count_key())
+            await sync_to_async(cache.decr)(self.socket_count_key())
 
     async def group_send(self, group, message):
         """An ephemeral message between sockets (typing, presence): lost is fine, never raise."""
@@ -268,6 +285,19 @@ def page_for_socket(user, page_id):
     if not can_view_page(user, page):
         return None, CLOSE_FORBIDDEN
     return page, None
+
+
+def open_page_socket(user, page_id):
+    """(member, page, None) when the member may open the page's socket, else (None, None, close code).
+
+    One trip to the database thread for the whole handshake: a process runs its database calls
+    one at a time, and a burst of handshakes (a reconnect after a Redis restart) queues there.
+    """
+    member = reload_member(user)
+    if member is None:
+        return None, None, CLOSE_UNAUTHENTICATED
+    page, refusal = page_for_socket(member, page_id)
+    return member, page, refusal
 
 
 def members_present(present, now=None):
@@ -300,10 +330,10 @@ class PageConsumer(LiveConsumer):
 
     async def open(self):
         self.page_id = int(self.scope["url_route"]["kwargs"]["page_id"])
-        page, refusal = await database_sync_to_async(page_for_socket)(self.user, self.page_id)
+        member, page, refusal = await database_sync_to_async(open_page_socket)(self.user, self.page_id)
         if refusal:
             return refusal
-        self.page = page
+        self.user, self.page = member, page
         self.group_name = page_group(page.translation_key)
         self.presence_key = str(page.translation_key)
         self.cursors = {}  # stream name → last sequence sent (history) or None (state)

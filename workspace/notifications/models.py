@@ -32,6 +32,9 @@ class Notification(models.Model):
     comment, a meeting, a work plan…), `data` a few words to show (a reviewer's comment).
     """
 
+    # Not content: no "usage" to show in the admin, and no reference-index writes on every post.
+    wagtail_reference_index_ignore = True
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
