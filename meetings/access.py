@@ -40,7 +40,17 @@ def invitees_of(meeting):
 
 
 def is_invitee(user, meeting):
-    return is_member(user) and invitees_of(meeting).filter(pk=user.pk).exists()
+    """The same rule as `invitees_of`, for one member, asked once per meeting object: their
+    government's focal-point group (from the member's cached groups) or named on the meeting."""
+    if not is_member(user):
+        return False
+    answers = meeting.__dict__.setdefault("_invitee_answers", {})
+    if user.pk not in answers:
+        groups = {focal_points_group_name(code) for code in meeting.invited_government_codes}
+        answers[user.pk] = bool(groups & user.group_names) or (
+            bool(meeting.pk) and meeting.invited_members.filter(pk=user.pk).exists()
+        )
+    return answers[user.pk]
 
 
 def can_view_meeting(user, meeting):

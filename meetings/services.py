@@ -9,9 +9,10 @@ import logging
 import secrets
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,21 +70,28 @@ def submit_rsvp(*, meeting, member, answer, now=None):
 
 
 def rsvp_counters(meeting):
-    """How many invitees answered each way, and how many have not answered (one query each)."""
-    counts = dict(
-        Participation.objects.filter(meeting_key=meeting.translation_key, member__in=invitees_of(meeting))
-        .exclude(answer="")
-        .values_list("answer")
-        .annotate(total=Count("pk"))
-        .values_list("answer", "total")
+    """How many invitees answered each way, and how many have not answered (one query)."""
+    key = meeting.translation_key
+    members = get_user_model().objects.filter(pk__in=invitees_of(meeting).values("pk"))
+
+    def answered(value):
+        return Count(
+            "meeting_participations",
+            filter=Q(meeting_participations__meeting_key=key, meeting_participations__answer=value),
+        )
+
+    totals = members.aggregate(
+        invited=Count("pk", distinct=True),
+        attending=answered(Participation.Answer.ATTENDING),
+        tentative=answered(Participation.Answer.TENTATIVE),
+        declined=answered(Participation.Answer.DECLINED),
     )
-    invited = invitees_of(meeting).count()
-    answered = sum(counts.values())
+    answered_count = totals["attending"] + totals["tentative"] + totals["declined"]
     return {
-        "attending": counts.get(Participation.Answer.ATTENDING, 0),
-        "tentative": counts.get(Participation.Answer.TENTATIVE, 0),
-        "declined": counts.get(Participation.Answer.DECLINED, 0),
-        "no_answer": max(invited - answered, 0),
+        "attending": totals["attending"],
+        "tentative": totals["tentative"],
+        "declined": totals["declined"],
+        "no_answer": max(totals["invited"] - answered_count, 0),
     }
 
 

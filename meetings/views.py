@@ -24,7 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workspace.accounts.middleware import member_required
+from workspace.core import memo
 from workspace.core.zones import time_zone_name
+from workspace.site.caching import live_section
 
 from . import services
 from .access import (
@@ -62,6 +64,22 @@ def wants_json(request):
 
 def meeting_page_context(request, *, meeting):
     viewer = request.user
+    if meeting.live and not getattr(request, "is_preview", False):
+        # The live page's own rows (invited governments, pillars, agenda) and the action items
+        # carried over from earlier meetings are the same for every member: from the cache
+        # (namespace "pages", new on every publish). A preview reads the revision's own.
+        shared = memo.get_or_build(
+            "meeting-content",
+            meeting.pk,
+            namespaces=("pages",),
+            build=lambda: {
+                "invited_government_codes": meeting.invited_government_codes,
+                "pillar_numbers": meeting.pillar_numbers,
+                "agenda": list(meeting.agenda_items.select_related("document")),
+                "carried_over": carried_over_action_items(meeting),
+            },
+        )
+        meeting.__dict__.update(shared)
     details = can_view_meeting_details(viewer, meeting)
     invited = is_invitee(viewer, meeting)
     participation = (
@@ -74,7 +92,11 @@ def meeting_page_context(request, *, meeting):
             for row in services.roster(meeting)
             if row["government"] == viewer.government_code and row["member"].pk != viewer.pk
         ]
-    agenda = list(meeting.agenda_items.select_related("document"))
+    if "carried_over" not in meeting.__dict__:
+        meeting.__dict__["agenda"] = list(meeting.agenda_items.select_related("document"))
+        meeting.__dict__["carried_over"] = carried_over_action_items(meeting)
+    agenda = meeting.agenda  # the page's own `agenda` (minutes, panels) reads the same rows
+    show_outcomes = can_view_outcomes(viewer, meeting)
     return {
         "meeting": meeting,
         "show_details": details,
@@ -89,12 +111,13 @@ def meeting_page_context(request, *, meeting):
         "agenda": agenda,
         "capital_times": meeting.capital_times(),
         "viewer_zone": time_zone_name(timezone.get_current_timezone_name()),  # "hora de Costa Rica"
-        "show_outcomes": can_view_outcomes(viewer, meeting),
-        "decisions": list(meeting.decisions.all()),
-        "action_items": list(meeting.action_items.all()),
-        "carried_over": carried_over_action_items(meeting),
+        "show_outcomes": show_outcomes,
+        # Read only when the outcomes are shown.
+        "decisions": list(meeting.decisions.all()) if show_outcomes else [],
+        "action_items": list(meeting.action_items.all()) if show_outcomes else [],
+        "carried_over": meeting.__dict__["carried_over"],
         "overlaps": services.overlapping_meetings(meeting) if is_coordinator(viewer) else [],
-        "index": MeetingIndexPage.objects.live().filter(locale_id=meeting.locale_id).first(),
+        "index": live_section(MeetingIndexPage, locale_id=meeting.locale_id),
         **proposals_context(viewer, meeting, invited=invited),
         **corrections_context(viewer, meeting),
     }

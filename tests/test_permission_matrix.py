@@ -634,6 +634,7 @@ RULES = [
         names=[
             "discussions:comments",
             "discussions:events",
+            "discussions:older",
             "discussions:page_thread",
             "discussions:mention_candidates",
         ],
@@ -1432,3 +1433,51 @@ def test_the_reports_menu_offers_the_page_types_report_to_publishers_only(world,
     link = reverse("wagtailadmin_reports:page_types_usage")
     assert link not in client_for(world, "focal point GT").get("/admin/").content.decode()
     assert link in client_for(world, "coordinator").get("/admin/").content.decode()
+
+
+# --- Cache-aware rows: what one member's request put in the cache never reaches another ------
+
+CACHE_WARMERS = ("focal point GT", "coordinator")
+
+
+def cached_page_urls(world):
+    """The front-end pages whose parts come from the cache (docs/architecture.md, "Caching")."""
+    from tests.site.test_practice_support import library_url
+
+    return [
+        "/es/",
+        world.practice[PUBLISHED].url,
+        library_url(),
+        library_url(q="Borrador confidencial"),
+        library_url(government=["GT"]),
+        government_page("GT").url,
+        world.plan[PUBLISHED].url,
+        world.meeting[PUBLISHED].url,
+        "/es/meetings/",
+    ]
+
+
+def test_cached_pages_never_carry_the_draft_to_strangers(world, db, rf):
+    """Guatemala's focal point and a coordinator read every cached page first (and the focal point
+    previews a pending amendment titled like the draft): then nobody who may not see the draft
+    finds its title on any of them, and the warmers' own pages stay as they were."""
+    page = world.practice[PUBLISHED].specific
+    page.title = DRAFT_TITLE
+    revision = page.save_revision(user=world.members["focal point GT"])
+    request = rf.get(page.url)
+    request.user = world.members["focal point GT"]
+    assert DRAFT_TITLE in revision.as_object().make_preview_request(original_request=request).content.decode()
+
+    urls = cached_page_urls(world)
+    for role in CACHE_WARMERS:
+        client = client_for(world, role)
+        for url in urls:
+            assert client.get(url).status_code == 200, (role, url)
+    failures = []
+    for role in STRANGERS_TO_THE_DRAFT:
+        client = client_for(world, role)
+        for url in urls:
+            response = client.get(url)
+            if response.status_code == 200 and DRAFT_TITLE in body_of(response):
+                failures.append(f"{url}: shows the Guatemalan draft's title to {role} after a warm cache")
+    assert not failures, "\n".join(failures)

@@ -12,13 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from workspace.core.middleware import ForeignObjectNotFound
-from workspace.core.pages import is_member
+from workspace.core.pages import is_member, may_edit_any_page
 
 from .models import WorkPlanPage
 
 
 def may_edit_plan(user, plan):
-    return is_member(user) and plan.permissions_for_user(user).can_edit()
+    """Wagtail's answer, asked once per member and plan object; not at all for a member in no
+    group with page permissions (`core.pages.may_edit_any_page`)."""
+    if not is_member(user) or not may_edit_any_page(user):
+        return False
+    answers = plan.__dict__.setdefault("_may_edit", {})
+    if user.pk not in answers:
+        answers[user.pk] = plan.permissions_for_user(user).can_edit()
+    return answers[user.pk]
 
 
 def can_view_plan(user, plan):

@@ -351,7 +351,16 @@ class WorkPlanPage(Page):
         return self.title
 
     def government(self):
-        return GovernmentPage.objects.parent_of(self).first()
+        """The plan's government page (from the cache: namespace "pages")."""
+        from workspace.core import memo
+
+        return memo.get_or_build(
+            "plan-government",
+            self.pk,
+            self.path,
+            namespaces=("pages",),
+            build=lambda: GovernmentPage.objects.parent_of(self).first(),
+        )
 
     def structure(self):
         return read_structure(self)

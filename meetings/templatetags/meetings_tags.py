@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import get_language
 
 from meetings.models import MeetingIndexPage, MeetingPage
+from workspace.site.caching import live_section
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ def upcoming_meetings(context, limit=UPCOMING_ON_HOME):
     meetings = list(MeetingPage.objects.upcoming_for(member, language=language)[:limit]) if member else []
     return {
         "meetings": meetings,
-        "index": MeetingIndexPage.objects.live().filter(locale__language_code=language).first(),
+        "index": live_section(MeetingIndexPage, language=language),
         "request": request,
     }
 

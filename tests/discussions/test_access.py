@@ -110,6 +110,7 @@ URL_RULES = {
     "unlock": ("post", lambda draft, comment: [draft.pk]),
     "comments": ("get", lambda draft, comment: [draft.pk]),
     "events": ("get", lambda draft, comment: [draft.pk]),
+    "older": ("get", lambda draft, comment: [draft.pk]),
     "follow": ("post", lambda draft, comment: [draft.pk]),
     "unfollow": ("post", lambda draft, comment: [draft.pk]),
 }

@@ -94,4 +94,5 @@ def test_query_count_is_constant_as_outcomes_grow(client_for, participant, djang
         for extra in range(3):
             Decision.objects.create(page=meeting, text=f"Otra decisión {extra}")
             ActionItem.objects.create(page=meeting, title=f"Otra tarea {extra}", owner_government="HN")
+    queries()  # publishing refreshes what the pages share (navigation…): read it once
     assert queries() == few

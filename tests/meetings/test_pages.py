@@ -189,6 +189,7 @@ def test_index_query_count_is_constant(client_for, focal_point_gt, django_assert
         baseline = len(small)
     for _ in range(30):
         make_meeting()
+    client.get(index_url())  # publishing refreshes what the pages share (navigation…): read it once
     with django_assert_max_num_queries(baseline):
         client.get(index_url())
 

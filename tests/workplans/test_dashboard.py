@@ -98,6 +98,7 @@ def test_dashboard_queries_are_constant_as_data_grows(
     client.get(DASHBOARD)
     with CaptureQueriesContext(connection) as before:
         client.get(DASHBOARD)
+    baseline = len(before)  # now: the connection's query log is a bounded deque that the data below overflows
     for code in ("CR", "PA", "MX"):
         plan = make_plan(
             code,
@@ -109,7 +110,8 @@ def test_dashboard_queries_are_constant_as_data_grows(
             record_progress(
                 plan=plan, activity_uuid=activity.uuid, by=make_admin(), status="in_progress", percent_complete=10
             )
-    with django_assert_num_queries(len(before)):
+    client.get(DASHBOARD)  # publishing refreshes what the pages share (navigation…): read it once
+    with django_assert_num_queries(baseline):
         response = client.get(DASHBOARD)
     assert response.context["dashboard"].total.activities == 4 + 120
 

@@ -79,8 +79,37 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
     @cached_property
+    def member_facts(self):
+        """What every request asks about the member: group names, zone and language preferences,
+        permissions. Read once per request object, from the cache when it has them (keyed by the
+        member's version, bumped when their groups, permissions, profile or row change, and by the
+        groups' version: `accounts.caching`). Installs Django's permission cache on the member, so
+        `has_perm` asks no query either."""
+        from workspace.core import memo
+
+        facts = memo.get_or_build(
+            "member", self.pk, namespaces=(f"member:{self.pk}", "groups"), build=self._read_member_facts
+        )
+        if self.is_active and not hasattr(self, "_perm_cache"):
+            self._perm_cache = set(facts["permissions"])
+        return facts
+
+    def _read_member_facts(self):
+        from django.contrib.auth.backends import ModelBackend
+
+        profile = self.profile
+        return {
+            "group_names": {group.name for group in self.groups.all()},
+            "time_zone": (profile.current_time_zone if profile else "") or "",
+            "preferred_language": (profile.preferred_language if profile else "") or "",
+            "permissions": set(ModelBackend().get_all_permissions(self)) if self.is_active else set(),
+        }
+
+    @property
     def group_names(self):
-        return {group.name for group in self.groups.all()}
+        if not self.pk:
+            return set()
+        return self.member_facts["group_names"]
 
     @property
     def government_code(self):
@@ -120,14 +149,14 @@ class User(AbstractUser):
         """The zone times are shown in: the member's choice, else their government's."""
         from workspace.core.reference import GOVERNMENTS_BY_CODE
 
-        if self.profile and self.profile.current_time_zone:
-            return self.profile.current_time_zone
+        if self.pk and self.member_facts["time_zone"]:
+            return self.member_facts["time_zone"]
         government = GOVERNMENTS_BY_CODE.get(self.government_code)
         return government.time_zone if government else settings.WORKSPACE_DEFAULT_TIME_ZONE
 
     @property
     def preferred_language(self):
-        return (self.profile and self.profile.preferred_language) or None
+        return (self.pk and self.member_facts["preferred_language"]) or None
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -353,7 +353,7 @@ def record_group_change(*, member, before, by):
     before = set(before)
     if after == before:
         return
-    member.__dict__.pop("group_names", None)
+    member.__dict__.pop("member_facts", None)
     log(
         instance=member,
         action="workspace.member.groups",
@@ -453,4 +453,5 @@ def update_profile(*, member, first_name, last_name, institution, position, lang
     profile.preferred_language, profile.current_time_zone = language, time_zone
     profile.save(update_fields=["preferred_language", "current_time_zone"])
     member.__dict__.pop("profile", None)
+    member.__dict__.pop("member_facts", None)
     return member

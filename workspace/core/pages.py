@@ -13,8 +13,10 @@ meetings) and adds its own on top; none compares governments by hand.
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from wagtail.models import GroupApprovalTask, PageViewRestriction
+from wagtail.models import GroupApprovalTask, GroupPagePermission, PageViewRestriction
 from wagtail.permissions import page_permission_policy
+
+from workspace.core import memo
 
 
 def is_member(user):
@@ -22,13 +24,34 @@ def is_member(user):
 
 
 def view_restrictions_of(page):
-    """The page's view restrictions (with their groups), read once per page object: a page object
-    lives for a request, a notice's recipients or a socket's heartbeat, not longer."""
+    """The page's view restrictions (with their groups): once per page object, from the cache
+    (keyed by the page and its path; namespaces "pages" and "restrictions", new when a page or a
+    restriction changes: `site.caching`)."""
     cached = getattr(page, "_workspace_view_restrictions", None)
     if cached is None:
-        cached = list(page.get_view_restrictions().prefetch_related("groups"))
+        cached = memo.get_or_build(
+            "restrictions",
+            page.pk,
+            page.path,
+            namespaces=("pages", "restrictions"),
+            build=lambda: list(page.get_view_restrictions().prefetch_related("groups")),
+        )
         page._workspace_view_restrictions = cached
     return cached
+
+
+def may_edit_any_page(user):
+    """False when the member's groups hold no page permission at all (so Wagtail's page permission
+    check, a query or three, need not be asked): from the cache (namespace "page-permissions",
+    new when a group's page permissions change: `site.caching`)."""
+    if user.is_superuser:
+        return True
+    names = memo.get_or_build(
+        "page-permission-groups",
+        namespaces=("page-permissions", "groups"),
+        build=lambda: set(GroupPagePermission.objects.values_list("group__name", flat=True)),
+    )
+    return bool(names & user.group_names)
 
 
 def passes_view_restrictions(user, page, restrictions=None):

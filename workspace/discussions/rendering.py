@@ -10,13 +10,14 @@ import copy
 import zoneinfo
 from contextlib import contextmanager
 
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from workspace.live.streams import REPLAY_BATCH, StreamKind
 
 from .access import can_post_in_thread, declared_anchors, is_moderator, policy, view_restrictions_of
-from .models import Comment, Flag, Follow, Thread, ThreadEvent
+from .models import Comment, CommentRevision, Flag, Thread, ThreadEvent
 
 
 @contextmanager
@@ -32,11 +33,15 @@ def thread_rendering(thread, viewer, page=None):
         yield
 
 
-def prepare_comments(comments, *, viewer, thread, restrictions=None, page=None):
-    """Mark what the viewer may do with each comment, for the template."""
+def prepare_comments(comments, *, viewer, thread, restrictions=None, page=None, can_post=None):
+    """Mark what the viewer may do with each comment, for the template (`can_post`: the access
+    rule's answer when the caller asked it already)."""
+    if not comments:
+        return comments
     now = timezone.now()
     moderator = is_moderator(viewer)
-    can_post = can_post_in_thread(viewer, thread, page=page, restrictions=restrictions)
+    if can_post is None:
+        can_post = can_post_in_thread(viewer, thread, page=page, restrictions=restrictions)
     for comment in comments:
         comment.thread = thread
         comment.viewer_is_author = comment.author_id == viewer.pk
@@ -57,6 +62,12 @@ def comment_context(*, viewer, thread):
     }
 
 
+# A page shows the latest LATEST_COMMENTS top-level comments of each thread (with their replies);
+# older ones come on demand (`comments_before`, the "Show older comments" link): a page's weight
+# does not grow with its discussion.
+LATEST_COMMENTS = 20
+
+
 def comments_queryset(thread, viewer):
     queryset = Comment.objects.filter(thread=thread).for_display()
     if is_moderator(viewer):
@@ -64,61 +75,147 @@ def comments_queryset(thread, viewer):
     return queryset
 
 
-def thread_comments(thread, viewer):
-    """Top-level comments in order, each with `.reply_list`; two queries (three for coordinators)."""
-    comments = prepare_comments(list(comments_queryset(thread, viewer)), viewer=viewer, thread=thread)
-    top_level = [comment for comment in comments if comment.parent_id is None]
+def _with_replies(top_level, viewer):
+    """Attach `.reply_list` to each top-level comment (one query for all of them); for a
+    moderator, the earlier versions of the edited ones (one more, only if any was edited)."""
+    replies = Comment.objects.filter(parent__in=[comment.pk for comment in top_level]).for_display()
     by_parent = {}
-    for comment in comments:
-        if comment.parent_id is not None:
-            by_parent.setdefault(comment.parent_id, []).append(comment)
+    everything = list(top_level)
+    for reply in replies:
+        by_parent.setdefault(reply.parent_id, []).append(reply)
+        everything.append(reply)
     for comment in top_level:
         comment.reply_list = by_parent.get(comment.pk, [])
+    if is_moderator(viewer):
+        edited = [comment for comment in everything if comment.edited]
+        for comment in everything:
+            if not comment.edited:
+                comment._prefetched_objects_cache = {"revisions": CommentRevision.objects.none()}
+        prefetch_related_objects(edited, "revisions")
     return top_level
 
 
-def threads_for_parts(page, anchors, viewer):
-    """Every discussion of these parts of the page for the viewer, in a fixed number of queries.
+def _prepared(top_level, *, viewer, thread, page=None, restrictions=None, can_post=None):
+    everything = [*top_level, *(reply for comment in top_level for reply in comment.reply_list)]
+    prepare_comments(everything, viewer=viewer, thread=thread, page=page, restrictions=restrictions, can_post=can_post)
+    return top_level
 
-    A page with many discussable parts (a work plan's activities) renders one panel per part: read
-    one by one, each costs its own queries. This reads the threads of all `anchors` (one query),
-    their comments (one, two for moderators) and what the viewer follows (one), and returns
-    {anchor: (thread or None, top-level comments with `.reply_list`, following)}; every comment is
-    prepared for the viewer against `page` (the version being read), as `thread_comments` does.
-    """
-    anchors = list(anchors)
-    threads = list(Thread.objects.filter(translation_key=page.translation_key, anchor__in=anchors))
-    comments_of = {thread.pk: [] for thread in threads}
-    following = set()
-    if threads:
-        queryset = Comment.objects.filter(thread__in=threads).for_display()
-        if is_moderator(viewer):
-            queryset = queryset.prefetch_related("revisions")
-        for comment in queryset:
-            comments_of[comment.thread_id].append(comment)
-        if viewer is not None and viewer.is_authenticated:
-            following = set(
-                Follow.objects.filter(member=viewer, thread__in=threads).values_list("thread_id", flat=True)
+
+def thread_comments(thread, viewer, *, page=None, limit=None, before=None):
+    """Top-level comments in order, each with `.reply_list`; two queries (three for coordinators).
+
+    With `limit`, only the latest `limit` top-level comments (before the sequence `before`, if
+    given); the list then has `.older_than`: the sequence to ask for the earlier ones, or None."""
+    if limit is None and before is None:
+        comments = list(comments_queryset(thread, viewer))
+        top_level = [comment for comment in comments if comment.parent_id is None]
+        by_parent = {}
+        for comment in comments:
+            if comment.parent_id is not None:
+                by_parent.setdefault(comment.parent_id, []).append(comment)
+        for comment in top_level:
+            comment.reply_list = by_parent.get(comment.pk, [])
+        prepare_comments(comments, viewer=viewer, thread=thread, page=page)
+        return CommentPage(top_level, older_than=None)
+    queryset = Comment.objects.filter(thread=thread, parent=None).for_display()
+    if before is not None:
+        queryset = queryset.filter(sequence__lt=before)
+    newest_first = list(queryset.order_by("-sequence")[: (limit or LATEST_COMMENTS) + 1])
+    has_older = len(newest_first) > (limit or LATEST_COMMENTS)
+    top_level = newest_first[: limit or LATEST_COMMENTS][::-1]
+    _prepared(_with_replies(top_level, viewer), viewer=viewer, thread=thread, page=page)
+    return CommentPage(top_level, older_than=top_level[0].sequence if has_older and top_level else None)
+
+
+class CommentPage(list):
+    """A list of top-level comments, and the sequence below which older ones are (None: no more)."""
+
+    def __init__(self, comments, *, older_than):
+        super().__init__(comments)
+        self.older_than = older_than
+
+
+class PageDiscussions:
+    """The discussions of one page as one request shows them, however many parts it has: its
+    threads and the viewer's follows read in one query, the latest comments of all of them in two
+    (four for coordinators: earlier versions), and the access rule asked once per part.
+    Kept on the request (`for_request`), so a work plan's 200 activity panels cost what one does."""
+
+    def __init__(self, page, viewer, *, limit=LATEST_COMMENTS):
+        self.page = page
+        self.viewer = viewer
+        self.limit = limit
+        threads = Thread.objects.filter(translation_key=page.translation_key)
+        if getattr(viewer, "pk", None):
+            from django.db.models import Exists, OuterRef
+
+            from .models import Follow
+
+            threads = threads.annotate(
+                viewer_follows=Exists(Follow.objects.filter(member_id=viewer.pk, thread=OuterRef("pk")))
             )
-    restrictions = view_restrictions_of(page)
-    parts = {anchor: (None, [], False) for anchor in anchors}
-    for thread in threads:
-        comments = prepare_comments(
-            comments_of[thread.pk], viewer=viewer, thread=thread, restrictions=restrictions, page=page
+        self.threads = {thread.anchor: thread for thread in threads}
+        self.anchors = declared_anchors(page)
+        self._access = {}
+        self._comments = None
+
+    @classmethod
+    def for_request(cls, request, page, viewer):
+        cache = request.__dict__.setdefault("_page_discussions", {}) if request is not None else {}
+        key = (page.pk, getattr(viewer, "pk", None))
+        if key not in cache:
+            cache[key] = cls(page, viewer)
+        return cache[key]
+
+    def may_view(self, anchor):
+        from .access import policy
+
+        if anchor not in self._access:
+            self._access[anchor] = bool(policy.may_view(self.viewer, self.page, anchor))
+        return self._access[anchor]
+
+    def may_post(self, thread):
+        return self.may_view(thread.anchor) and (not thread.locked or is_moderator(self.viewer))
+
+    def thread(self, anchor):
+        return self.threads.get(anchor)
+
+    def following(self, thread):
+        return bool(getattr(thread, "viewer_follows", False))
+
+    def comments(self, thread):
+        if self._comments is None:
+            self._comments = self._read_comments()
+        return self._comments.get(thread.pk, CommentPage([], older_than=None))
+
+    def _read_comments(self):
+        from django.db.models import F, Window
+        from django.db.models.functions import RowNumber
+
+        threads = [thread for thread in self.threads.values() if thread.last_sequence and self.may_view(thread.anchor)]
+        if not threads:
+            return {}
+        ranked = (
+            Comment.objects.filter(thread__in=threads, parent=None)
+            .for_display()
+            .annotate(rank=Window(RowNumber(), partition_by=[F("thread_id")], order_by=F("sequence").desc()))
+            .filter(rank__lte=self.limit + 1)
         )
-        parts[thread.anchor] = (thread, _nest(comments), thread.pk in following)
-    return parts
-
-
-def _nest(comments):
-    top_level = [comment for comment in comments if comment.parent_id is None]
-    by_parent = {}
-    for comment in comments:
-        if comment.parent_id is not None:
-            by_parent.setdefault(comment.parent_id, []).append(comment)
-    for comment in top_level:
-        comment.reply_list = by_parent.get(comment.pk, [])
-    return top_level
+        by_thread = {}
+        for comment in ranked:
+            by_thread.setdefault(comment.thread_id, []).append(comment)
+        top_level = []
+        pages = {}
+        for thread in threads:
+            newest = sorted(by_thread.get(thread.pk, []), key=lambda comment: comment.sequence, reverse=True)
+            shown = newest[: self.limit][::-1]
+            older_than = shown[0].sequence if len(newest) > self.limit and shown else None
+            pages[thread.pk] = (thread, CommentPage(shown, older_than=older_than))
+            top_level.extend(shown)
+        _with_replies(top_level, self.viewer)
+        for thread, comments in pages.values():
+            _prepared(comments, viewer=self.viewer, thread=thread, page=self.page, can_post=self.may_post(thread))
+        return {thread.pk: comments for thread, comments in pages.values()}
 
 
 def render_comment(comment, *, viewer, thread, request=None, page=None):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("threads/<int:thread_id>/unlock/", views.unlock, name="unlock"),
     path("threads/<int:thread_id>/comments/", views.comments, name="comments"),
     path("threads/<int:thread_id>/events/", views.events, name="events"),
+    path("threads/<int:thread_id>/older/", views.older, name="older"),
     path("threads/<int:thread_id>/follow/", views.follow, name="follow"),
     path("threads/<int:thread_id>/unfollow/", views.unfollow, name="unfollow"),
 ]

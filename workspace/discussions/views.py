@@ -22,7 +22,14 @@ from workspace.accounts.middleware import member_required, mfa_required
 from . import notifications, services
 from .access import access_comment_by_id, access_page_by_id, access_thread_by_id, policy
 from .forms import CommentForm, EditCommentForm, FlagForm, ModerationForm
-from .rendering import comment_context, events_after, render_comment, thread_comments, thread_rendering
+from .rendering import (
+    LATEST_COMMENTS,
+    comment_context,
+    events_after,
+    render_comment,
+    thread_comments,
+    thread_rendering,
+)
 
 
 def wants_json(request):
@@ -188,6 +195,29 @@ def comments(request, thread_id):
     if wants_json(request):
         return JsonResponse({"html": html, "sequence": thread.last_sequence})
     return HttpResponse(html)
+
+
+@member_required
+@require_GET
+def older(request, thread_id):
+    """The comments before `?before=<sequence>` (the latest LATEST_COMMENTS of them): a page of its
+    own without JavaScript ("Show older comments" is a link), the list items as JSON for the panel."""
+    thread = access_thread_by_id(request.user, thread_id)
+    try:
+        before = max(1, int(request.GET.get("before", "")))
+    except ValueError:
+        before = thread.last_sequence + 1
+    page = policy.page_for_reader(thread)
+    comments = thread_comments(thread, request.user, page=page, limit=LATEST_COMMENTS, before=before)
+    context = {"comments": comments, **comment_context(viewer=request.user, thread=thread)}
+    older_url = f"{request.path}?before={comments.older_than}" if comments.older_than else None
+    with thread_rendering(thread, request.user, page):
+        if wants_json(request):
+            html = render_to_string("discussions/comment_list.html", context, request=request)
+            return JsonResponse({"html": html, "older_url": older_url})
+        fragment = f"discussion-{thread.anchor}" if thread.anchor else "discussion"
+        context.update(page=page, page_url=page_url(request, page, fragment), older_url=older_url)
+        return render(request, "discussions/older.html", context)
 
 
 @member_required

@@ -8,10 +8,11 @@ class SiteConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import caching, checks  # noqa: F401  (checks registers the deploy checks)
         from .translation import translate_stored_names
 
         translate_stored_names()
+        caching.connect()
 
     def setup_workspace(self):
         """Translation permissions and the site's address (called by `setup_workspace`, after the tree)."""

@@ -6,6 +6,7 @@ page shows beside the results: facet counts that respect the other active filter
 order and one page of results. Invalid input is reported on the form and ignored, never a 500.
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,10 +18,12 @@ from django.db.models import Count, Value
 from django.db.models.functions import Length, Lower, Substr
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
+from workspace.core import memo
 from workspace.core.reference import GOVERNMENT_CODES
 
 from .models import (
@@ -261,6 +264,22 @@ class PracticeLibrary:
 
     @cached_property
     def facets(self):
+        """The facets, from the cache: they are the same for every member who asks the same
+        question in the same language (the library lists published practices only). Keyed by the
+        filters and search (not the page number or the sort), the language and the year; namespace
+        "pages" (new on every publish, unpublish, move or save of a page: `site.caching`)."""
+        question = sorted((name, sorted(self.data.getlist(name))) for name in self.data if name not in {"page", "sort"})
+        return memo.get_or_build(
+            "library-facets",
+            self.locale.pk,
+            get_language(),
+            timezone.now().year,
+            hashlib.sha256(repr(question).encode()).hexdigest(),
+            namespaces=("pages",),
+            build=self._read_facets,
+        )
+
+    def _read_facets(self):
         return [
             self._pillar_facet(),
             self._government_facet(),

@@ -33,6 +33,13 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     that matched no route still get the redirect to their language.
     """
 
+    def process_request(self, request):
+        # Wagtail reads the request's Site once per request (`Site.find_for_request`): from the cache.
+        from .caching import site_for_request
+
+        request._wagtail_site = site_for_request(request)
+        return super().process_request(request)
+
     def process_response(self, request, response):
         if response.status_code == 404 and getattr(request, "resolver_match", None) is not None:
             patch_vary_headers(response, ("Accept-Language",))

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -64,15 +64,37 @@ class HomePage(IntroPage):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Wagtail walks the tree from here, two queries per level; no page type of the workspace
+        routes its own sub-paths, so the page at this URL path is read at once (two queries), its
+        locale from the cache. Anything else (no such page) takes Wagtail's walk, which answers 404."""
+        from .caching import with_cached_locale
+
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        page = Page.objects.filter(path__startswith=self.path, url_path=url_path).specific().first()
+        if page is None or type(page).route is not Page.route:
+            return super().route(request, path_components)
+        return with_cached_locale(page).route(request, [])
+
     def get_context(self, request, *args, **kwargs):
+        from workspace.core import memo
+
+        from .caching import live_section
         from .services import member_home_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["pillars"] = PillarPage.objects.live().filter(locale=self.locale).order_by("number")
+        context["pillars"] = memo.get_or_build(
+            "home-pillars",
+            self.locale_id,
+            namespaces=("pages",),
+            build=lambda: list(PillarPage.objects.live().filter(locale_id=self.locale_id).order_by("number")),
+        )
         context.update(member_home_context(request.user, locale=self.locale))
         practices = BestPracticePage.objects.in_library_with_fallback(self.locale)
         context["latest_practices"] = practices.newest_first()[:5]
-        context["library"] = BestPracticeIndexPage.objects.live().filter(locale=self.locale).first()
+        context["library"] = live_section(BestPracticeIndexPage, locale_id=self.locale_id)
         return context
 
 
@@ -107,7 +129,7 @@ class PillarPage(Page):
         practices = BestPracticePage.objects.in_library_with_fallback(self.locale).on_pillar(self.number)
         context["practices"] = practices.newest_first()[:PILLAR_PAGE_PRACTICES]
         context["practice_count"] = practices.count()
-        context["library"] = BestPracticeIndexPage.objects.live().filter(locale=self.locale).first()
+        context["library"] = BestPracticeIndexPage.objects.live().filter(locale_id=self.locale_id).first()
         return context
 
 
@@ -487,24 +509,33 @@ class BestPracticePage(Page):
         return GovernmentPage.objects.live().parent_of(self).first()
 
     def get_context(self, request, *args, **kwargs):
+        """Everything but the discussion is the same for every member who may read the page: the
+        template renders it once per version and language (`{% cache %}`, key from
+        `cache_version`), so these are read only when it is rendered (lazily)."""
         context = super().get_context(request, *args, **kwargs)
         locale = self.locale
-        context["government"] = self.government()
-        context["practice_pillars"] = _pillar_pages(locale, self.pillar_numbers)
+        related = SimpleLazyObject(self.related_practices)
+        context["government"] = SimpleLazyObject(self.government)
+        context["practice_pillars"] = SimpleLazyObject(lambda: _pillar_pages(locale, self.pillar_numbers))
         context["translations"] = (
             Page.objects.live().filter(translation_key=self.translation_key).select_related("locale").order_by("locale")
         )
         context["attachments"] = self.attachments.select_related("document").order_by("sort_order")
-        context["related_practices"] = self.related_practices()
-        context["pillar_practices"] = (
-            BestPracticePage.objects.in_library_with_fallback(locale)
-            .on_pillar(*(self.pillar_numbers or [0]))
-            .exclude(pk=self.pk)
-            .exclude(pk__in=[practice.pk for practice in context["related_practices"]])
-            .newest_first()[:4]
+        context["related_practices"] = related
+        context["pillar_practices"] = SimpleLazyObject(
+            lambda: list(
+                BestPracticePage.objects.in_library_with_fallback(locale)
+                .on_pillar(*(self.pillar_numbers or [0]))
+                .exclude(pk=self.pk)
+                .exclude(pk__in=[practice.pk for practice in related])
+                .newest_first()[:4]
+            )
         )
-        context["populations"] = list(self.target_populations.all())
-        context["library"] = BestPracticeIndexPage.objects.live().filter(locale=locale).first()
+        context["populations"] = SimpleLazyObject(lambda: list(self.target_populations.all()))
+        context["library"] = SimpleLazyObject(
+            lambda: BestPracticeIndexPage.objects.live().filter(locale_id=locale.pk).first()
+        )
+        context["cache_version"] = shared_fragment_version(self, request)
         return context
 
     def related_practices(self):
@@ -522,6 +553,35 @@ class BestPracticePage(Page):
             if current is None or practice.locale_id == self.locale_id:
                 by_key[practice.translation_key] = practice
         return [by_key[key] for key in keys if key in by_key and by_key[key].pk != self.pk]
+
+
+def shared_fragment_version(page, request):
+    """The version of what a page shows every member alike, for `{% cache %}` keys: the page, the
+    live version rendered (`last_published_at`) and the tree's version (namespace "pages": titles,
+    listings and links of other pages it shows); None (not cached) for a preview or a page that is
+    not live, which only its editors see. The language is a key part of its own in the template."""
+    from workspace.core import memo
+
+    if getattr(request, "is_preview", False) or not page.live:
+        return None
+    stamp = page.last_published_at.isoformat() if page.last_published_at else "-"
+    return f"{page.pk}:{stamp}:{memo.version('pages')}"
+
+
+def library_version(page, request):
+    """The key of the library's shared fragment: the question (every parameter, sorted), the year
+    (the "active in" facet) and the tree's version (namespace "pages"); None for a preview."""
+    import hashlib
+
+    from django.utils import timezone
+
+    from workspace.core import memo
+
+    if getattr(request, "is_preview", False) or not page.live:
+        return None
+    question = sorted((name, sorted(request.GET.getlist(name))) for name in request.GET)
+    digest = hashlib.sha256(repr(question).encode()).hexdigest()[:32]
+    return f"{page.pk}:{digest}:{timezone.now().year}:{memo.version('pages')}"
 
 
 def _pillar_pages(locale, numbers):
@@ -583,7 +643,11 @@ class BestPracticeIndexPage(IntroPage):
         from .filters import PracticeLibrary
 
         context = super().get_context(request, *args, **kwargs)
-        context["library"] = PracticeLibrary(request.GET, locale=self.locale)
+        locale = self.locale
+        # Built only when the template renders it: the results and facets are the same for every
+        # member asking the same question, rendered once (`{% cache %}`, key `library_version`).
+        context["library"] = SimpleLazyObject(lambda: PracticeLibrary(request.GET, locale=locale))
+        context["library_version"] = library_version(self, request)
         return context
 
     def get_template(self, request, *args, **kwargs):

@@ -3,9 +3,9 @@ import uuid
 from django import template
 from django.utils.safestring import mark_safe
 
-from workspace.discussions.access import can_post_in_thread, can_view_page_discussion, declared_anchors, is_moderator
+from workspace.discussions.access import is_moderator
 from workspace.discussions.models import Flag
-from workspace.discussions.rendering import threads_for_parts
+from workspace.discussions.rendering import PageDiscussions
 from workspace.discussions.services import editable_source, sanitize_comment_html
 
 register = template.Library()
@@ -22,12 +22,11 @@ def discussion_panel(context, page, anchor=""):
     viewer = getattr(request, "user", None)
     if page is None:
         return {"hidden": True}
-    discussions = _page_discussions(request, page, viewer)
-    if anchor not in discussions["anchors"] or not can_view_page_discussion(viewer, page, anchor):
+    discussions = PageDiscussions.for_request(request, page, viewer)
+    if anchor not in discussions.anchors or not discussions.may_view(anchor):
         return {"hidden": True}
-    if discussions["parts"] is None:  # read on the first panel the viewer may see
-        discussions["parts"] = threads_for_parts(page, discussions["anchors"], viewer)
-    thread, comments, following = discussions["parts"].get(anchor, (None, [], False))
+    thread = discussions.thread(anchor)
+    comments = discussions.comments(thread) if thread else []
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
@@ -37,27 +36,14 @@ def discussion_panel(context, page, anchor=""):
         "comments": comments,
         "viewer": viewer,
         "is_moderator": is_moderator(viewer),
-        "can_post": can_post_in_thread(viewer, thread, page=page) if thread else True,
+        "can_post": discussions.may_post(thread) if thread else True,
         "socket_path": f"/ws/pages/{page.pk}/",
         "stream": f"discussion:{anchor}",
         "sequence": thread.last_sequence if thread else 0,
-        "following": following,
+        "following": discussions.following(thread) if thread else False,
+        "older_than": getattr(comments, "older_than", None),
         "flag_reasons": Flag.Reason.choices,
     }
-
-
-def _page_discussions(request, page, viewer):
-    """The page's declared parts and all their discussions, read once per request and page (the
-    first panel reads them all: a page with 100 discussable parts costs what a page with 10 does)."""
-    cache = getattr(request, "_discussion_parts", None) if request is not None else None
-    if cache is None:
-        cache = {}
-        if request is not None:
-            request._discussion_parts = cache
-    key = (page.pk, getattr(viewer, "pk", None))
-    if key not in cache:
-        cache[key] = {"anchors": declared_anchors(page), "parts": None}
-    return cache[key]
 
 
 @register.filter

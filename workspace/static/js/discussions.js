@@ -88,6 +88,7 @@
     this.typing = section.querySelector("[data-typing]");
     this.mentions = new MentionAutocomplete(section);
     section.addEventListener("submit", this.onSubmit.bind(this));
+    section.addEventListener("click", this.onOlder.bind(this));
     section.addEventListener("input", this.onInput.bind(this));
     if (window.WorkspaceLive && window.WebSocket && this.data.liveSocket) {
       this.listen(window.WorkspaceLive.socket(this.data.liveSocket));
@@ -112,6 +113,45 @@
         self.holdPosting(message.message, message.retry_after);
       }
     });
+  };
+
+  // "Show older comments": the same list items the link's page shows, put above the others.
+  Discussion.prototype.onOlder = function (event) {
+    var link = event.target.closest && event.target.closest("[data-older-comments]");
+    if (!link) {
+      return;
+    }
+    event.preventDefault();
+    if (link.dataset.loading) {
+      return;
+    }
+    link.dataset.loading = "1";
+    var self = this;
+    fetch(link.href, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        return response.json();
+      })
+      .then(function (data) {
+        var template = document.createElement("template");
+        template.innerHTML = data.html.trim();
+        Array.prototype.slice.call(template.content.children).reverse().forEach(function (item) {
+          if (!self.list.querySelector('[data-item-id="' + item.dataset.itemId + '"]')) {
+            self.list.insertBefore(item, self.list.firstChild);
+          }
+        });
+        if (data.older_url) {
+          link.href = data.older_url;
+          delete link.dataset.loading;
+        } else {
+          link.parentNode.remove();
+        }
+      })
+      .catch(function () {
+        window.location.href = link.href; // the page of its own works without this script
+      });
   };
 
   Discussion.prototype.csrfToken = function (form) {
@@ -297,7 +337,11 @@
       return; // already seen (replay and live overlap)
     }
     this.lastSequence = event.sequence;
-    if (event.comment_id && event.html) {
+    // A change to an earlier comment, or a reply to one, that this page has not loaded (older
+    // than the latest shown): it shows as it is now when "Show older comments" loads it.
+    var unloaded = event.comment_id && !this.section.querySelector("#comment-" + event.comment_id) &&
+      (event.kind !== "posted" || (event.parent_id && !this.section.querySelector("#comment-" + event.parent_id)));
+    if (event.comment_id && event.html && !unloaded) {
       var added = this.placeComment(event.comment_id, event.parent_id, event.html);
       var author = this.section.querySelector("#comment-" + event.comment_id);
       if (added && event.kind === "posted" && author && author.dataset.authorId !== this.viewerId) {
