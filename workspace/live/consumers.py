@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import time
 
 from asgiref.sync import sync_to_async
@@ -166,8 +167,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=code)
 
     async def beat(self):
+        # The first beat comes after a random part of the period: sockets that opened together (a
+        # page load by a whole meeting, a reconnect after a restart) do not beat together for good,
+        # and a push is not delayed behind all of their heartbeats at once.
+        first = True
         while True:
-            await asyncio.sleep(heartbeat_seconds())
+            await asyncio.sleep(heartbeat_seconds() * (random.uniform(0.5, 1.0) if first else 1.0))
+            first = False
             try:
                 # A fresh copy of the member on every heartbeat, so a socket does not outlive a
                 # deactivation (should its push be lost) or a change of group for long.
