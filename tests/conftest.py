@@ -3,6 +3,17 @@ import pytest
 from tests.factories import make_member
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: what a rolled-back test cached under the current
+    versions (pages, members…; `core.memo`) must not reach the next test, whose rows may reuse
+    the same ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the workspace structure once; each `db` test then runs in a rolled-back transaction."""

@@ -84,6 +84,16 @@ def test_source_page_shows_the_spanish_page_with_the_french_interface(reader, pr
     assert response.status_code == 302 and response["Location"] == translated.url
 
 
+def test_the_way_around_a_source_page_is_in_the_readers_language(reader, practices):
+    """Breadcrumbs and facts of a Spanish page read in French lead to the French library and government."""
+    untranslated, _source, _translated = practices
+    body = reader.get(f"/fr/source/{untranslated.pk}/").content.decode()
+    breadcrumbs = body.split('class="breadcrumbs"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/fr/practices/"' in breadcrumbs and "Bonnes pratiques" in breadcrumbs
+    assert 'href="/fr/governments/haiti/"' in breadcrumbs
+    assert "/es/" not in breadcrumbs
+
+
 def _source_of(translation):
     return BestPracticePage.objects.get(translation_key=translation.translation_key, locale__language_code="es")
 

@@ -508,14 +508,26 @@ class BestPracticePage(Page):
     def government(self):
         return GovernmentPage.objects.live().parent_of(self).first()
 
+    def government_in(self, locale):
+        """The practice's government page in that language when it exists (else the parent)."""
+        government = self.government()
+        if government is not None and government.locale_id != locale.pk:
+            government = (
+                GovernmentPage.objects.live().filter(translation_key=government.translation_key, locale=locale).first()
+                or government
+            )
+        return government
+
     def get_context(self, request, *args, **kwargs):
         """Everything but the discussion is the same for every member who may read the page: the
         template renders it once per version and language (`{% cache %}`, key from
         `cache_version`), so these are read only when it is rendered (lazily)."""
         context = super().get_context(request, *args, **kwargs)
-        locale = self.locale
+        # The reader's language: the page's own, or the reader's when a page not yet translated is
+        # served as its source (`/<lang>/source/<id>/`): the way around it is in their language.
+        locale = Locale.get_active()
         related = SimpleLazyObject(self.related_practices)
-        context["government"] = SimpleLazyObject(self.government)
+        context["government"] = SimpleLazyObject(lambda: self.government_in(locale))
         context["practice_pillars"] = SimpleLazyObject(lambda: _pillar_pages(locale, self.pillar_numbers))
         context["translations"] = (
             Page.objects.live().filter(translation_key=self.translation_key).select_related("locale").order_by("locale")
