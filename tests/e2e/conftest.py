@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     chromium_missing = not CHROMIUM.exists()
     for item in items:
@@ -42,6 +43,12 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
             if chromium_missing:
                 item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
+    # The browser tests last (after pytest-django's ordering): they flush the database and rebuild
+    # it from their snapshot, and the page sweep seeds it outside any test transaction; no other
+    # test may run on what they leave.
+    items[:] = [item for item in items if not item.path.is_relative_to(HERE)] + [
+        item for item in items if item.path.is_relative_to(HERE)
+    ]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
