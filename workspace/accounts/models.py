@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 COORDINATORS_GROUP = "Coordinators"
-PAGE_PERMISSION_CACHE = "_page_permission_cache"  # wagtail.permission_policies.pages
 PARTICIPANTS_GROUP = "Participants"
 FOCAL_POINTS_GROUP_PREFIX = "Focal points · "
 
@@ -88,24 +87,31 @@ class User(AbstractUser):
         `has_perm` asks no query either."""
         from workspace.core import memo
 
-        # "page-permissions" and "pages" (bumped by the site room when a group's page permissions
-        # change, or a page is saved or moved): Wagtail's page permissions hold the pages' paths.
         facts = memo.get_or_build(
-            "member",
-            self.pk,
-            namespaces=(f"member:{self.pk}", "groups", "page-permissions", "pages"),
-            build=self._read_member_facts,
+            "member", self.pk, namespaces=(f"member:{self.pk}", "groups"), build=self._read_member_facts
         )
         if self.is_active and not hasattr(self, "_perm_cache"):
             self._perm_cache = set(facts["permissions"])
-        if self.is_active and not hasattr(self, PAGE_PERMISSION_CACHE):
-            # Wagtail's page permission policy reads its per-user cache from this attribute.
-            setattr(self, PAGE_PERMISSION_CACHE, facts["page_permissions"])
         return facts
+
+    @cached_property
+    def _page_permission_cache(self):
+        """Wagtail's page permission policy keeps the member's page permissions in this attribute:
+        read from the shared cache (namespaces "page-permissions" and "pages", bumped by the site
+        room when a group's page permissions change or a page is saved or moved: they hold paths)."""
+        from wagtail.permissions import page_permission_policy
+
+        from workspace.core import memo
+
+        return memo.get_or_build(
+            "page-permissions-of",
+            self.pk,
+            namespaces=(f"member:{self.pk}", "groups", "page-permissions", "pages"),
+            build=lambda: list(page_permission_policy.get_all_permissions_for_user(self)),
+        )
 
     def _read_member_facts(self):
         from django.contrib.auth.backends import ModelBackend
-        from wagtail.permissions import page_permission_policy
 
         profile = self.profile
         return {
@@ -113,7 +119,6 @@ class User(AbstractUser):
             "time_zone": (profile.current_time_zone if profile else "") or "",
             "preferred_language": (profile.preferred_language if profile else "") or "",
             "permissions": set(ModelBackend().get_all_permissions(self)) if self.is_active else set(),
-            "page_permissions": list(page_permission_policy.get_all_permissions_for_user(self)),
         }
 
     @property

@@ -1,6 +1,9 @@
+import contextlib
+
 from csp.middleware import CSPMiddleware
 from csp.utils import default_config
 from django.conf import settings
+from django.db import DatabaseError
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -37,7 +40,9 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         # Wagtail reads the request's Site once per request (`Site.find_for_request`): from the cache.
         from .caching import site_for_request
 
-        request._wagtail_site = site_for_request(request)
+        # While the database is down, the view answers for itself (/healthz: 503 naming it).
+        with contextlib.suppress(DatabaseError):
+            request._wagtail_site = site_for_request(request)
         return super().process_request(request)
 
     def process_response(self, request, response):
