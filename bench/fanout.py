@@ -393,26 +393,20 @@ class Poster:
         self.csrf = cookies["csrftoken"].value
 
     def post(self, body):
-        request = Request(
-            f"{self.origin}/discussions/pages/{self.page_id}/comments/",
-            data=urlencode({"body": body, "anchor": "", "idempotency_key": uuid.uuid4().hex}).encode(),
-            headers={
-                "Accept": "application/json",
-                "Cookie": f"sessionid={self.session_key}; csrftoken={self.csrf}",
-                "X-CSRFToken": self.csrf,
-                "Origin": self.origin,
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
+        """A comment, as the browser posts it."""
+        return self._post(
+            f"/discussions/pages/{self.page_id}/comments/",
+            {"body": body, "anchor": "", "idempotency_key": uuid.uuid4().hex},
         )
-        with urlopen(request, timeout=60) as response:
-            assert response.status == 201, response.status
-            return json.loads(response.read())["sequence"]
 
     def post_bare(self, sequence, html):
         """The yardstick's write: the same session, CSRF and middleware, one INSERT, a push on commit."""
+        return self._post("/bench/post/", {"sequence": sequence, "html": html})
+
+    def _post(self, path, fields):
         request = Request(
-            f"{self.origin}/bench/post/",
-            data=urlencode({"sequence": sequence, "html": html}).encode(),
+            self.origin + path,
+            data=urlencode(fields).encode(),
             headers={
                 "Accept": "application/json",
                 "Cookie": f"sessionid={self.session_key}; csrftoken={self.csrf}",
