@@ -11,7 +11,8 @@ and meanwhile, one after the other:
   web      one daphne killed (kill -9) and held down 3 s: its clients reconnect through the proxy;
   db       the database refuses connections for 4 s (its backends terminated and connections
            disallowed, or with --pg-restart the PostgreSQL cluster restarted): requests answer
-           503 with JSON, never 500, and the service resumes by itself;
+           503 with JSON, never 500 (a websocket opening then is closed with 1011, its
+           handshake never answered 500), and the service resumes by itself;
   worker   the task worker killed (kill -9) right after a burst of mentions: after its restart
            each notice is emailed exactly once (the file-based email backend's files);
   abuse    one member opens 50 sockets (10 open, the rest closed with 4429), sends a 1 MiB frame
@@ -671,6 +672,10 @@ class Run:
                 self.fail(f"the abuse slowed the other clients: p95 {abused} ms against {quiet} ms quiet")
         if self.unclean:
             self.fail(f"{len(self.unclean)} responses neither 2xx nor a clean 503: {self.unclean[:5]}")
+        handshakes_500 = sum(client.closes.get(500, 0) for client in clients)
+        if handshakes_500:
+            # A socket opening while the database is down is accepted and closed with 1011.
+            self.fail(f"{handshakes_500} websocket handshakes answered HTTP 500")
         redis_statuses = self.during.get("redis", {})
         if "redis" in self.args.faults and not any(status in ("200", "201") for status in redis_statuses):
             self.fail(f"no post succeeded while Redis was down: {redis_statuses}")

@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, websockets through Channels (same process)."""
 
+import logging
 import os
 from urllib.parse import urlparse
 
@@ -14,9 +15,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.db import DatabaseError  # noqa: E402
 
 from workspace.core.security import websocket_denied  # noqa: E402
 from workspace.routing import websocket_urlpatterns  # noqa: E402
+
+logger = logging.getLogger(__name__)
 
 
 class LoggedOriginValidator(OriginValidator):
@@ -85,6 +89,48 @@ class SecureWebsocketOnly:
         await send({"type": "websocket.close", "code": CLOSE_TLS_REQUIRED})
 
 
+# The database (or the channel layer) could not answer while the socket was opening.
+CLOSE_UNAVAILABLE = 1011
+
+
+class CloseWhenUnavailable:
+    """A websocket whose opening fails on the database (the session or member read of the auth
+    middleware, the consumer's access check) is accepted and closed with 1011, so the browser
+    reconnects with backoff; without this the server answers the handshake with HTTP 500 and a
+    traceback in the log. An error after the socket opened is the consumer's own business.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await self.application(scope, receive, send)
+        state = {"connect_read": False, "answered": False}
+
+        async def reading():
+            message = await receive()
+            if message["type"] == "websocket.connect":
+                state["connect_read"] = True
+            return message
+
+        async def sending(message):
+            if message["type"] in ("websocket.accept", "websocket.close", "websocket.http.response.start"):
+                state["answered"] = True
+            await send(message)
+
+        try:
+            return await self.application(scope, reading, sending)
+        except DatabaseError:
+            if state["answered"]:
+                raise
+            logger.warning("Websocket %s closed with 1011: the database is unavailable", scope.get("path"))
+        if not state["connect_read"] and (await receive())["type"] != "websocket.connect":
+            return
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
+
+
 def logged_origin_validator(application):
     """AllowedHostsOriginValidator (settings.ALLOWED_HOSTS, DEBUG defaults) with logged refusals."""
     validator = AllowedHostsOriginValidator(application)
@@ -95,7 +141,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": SecureWebsocketOnly(
-            logged_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            logged_origin_validator(CloseWhenUnavailable(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))))
         ),
     }
 )

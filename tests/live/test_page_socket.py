@@ -11,6 +11,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.test import TestCase
 from django.urls import reverse
 from wagtail.models import Page
@@ -71,6 +72,37 @@ def test_too_many_sockets_is_4429(live_page, participant, settings):
         await open_page(first)
         assert await accepted_then_closed(page_socket(live_page.pk, cookie)) == 4429
         await first.disconnect()
+
+    run(scenario)
+
+
+def database_down(*args, **kwargs):
+    raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+
+
+def test_while_the_database_is_down_a_socket_is_accepted_then_closed_with_1011(live_page, participant):
+    # The session's member is read by Channels' auth middleware, before any consumer runs: without
+    # the guard the handshake is answered with HTTP 500 (a traceback in the log, 1006 in the browser).
+    cookie = session_cookie_for(participant)
+
+    async def scenario():
+        with mock.patch("channels.auth.get_user", side_effect=database_down):
+            assert await accepted_then_closed(page_socket(live_page.pk, cookie)) == 1011
+
+    run(scenario)
+
+
+def test_a_database_error_in_the_access_check_closes_with_1011_and_takes_no_place(live_page, participant, settings):
+    settings.LIVE_WS_MAX_SOCKETS_PER_MEMBER = 1
+    cookie = session_cookie_for(participant)
+
+    async def scenario():
+        with mock.patch("workspace.live.consumers.open_page_socket", side_effect=database_down):
+            assert await accepted_then_closed(page_socket(live_page.pk, cookie)) == 1011
+        # Once the database answers again the member's one socket opens: the failed one took no place.
+        socket = page_socket(live_page.pk, cookie)
+        await open_page(socket)
+        await socket.disconnect()
 
     run(scenario)
 
