@@ -32,7 +32,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 
-from workplans.widgets import ActivitySelect
+from workplans.widgets import ActivitySelect, is_approved_activity
 from workspace.core.choices import Pillar
 from workspace.core.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE, name_in
 from workspace.core.zones import time_zone_name
@@ -475,6 +475,17 @@ class ActionItem(Orderable):
     @property
     def is_open(self):
         return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+    def clean(self):
+        super().clean()
+        # The select offers approved plans' activities, but a form can post any text; a value
+        # already stored (an activity since archived from its plan) stays as it was.
+        if (
+            self.activity_uuid
+            and not is_approved_activity(self.activity_uuid)
+            and not (self.pk and ActionItem.objects.filter(pk=self.pk, activity_uuid=self.activity_uuid).exists())
+        ):
+            raise ValidationError({"activity_uuid": _("Choose an activity of an approved work plan from the list.")})
 
 
 # --- What lives beside the page (keyed by translation_key) ---------------------------------------

@@ -28,6 +28,11 @@ def activity_choices():
     return choices
 
 
+def is_approved_activity(activity_uuid):
+    """Whether this identifier is an activity of a live (approved) plan."""
+    return any(str(activity_uuid) == uuid for _label, options in activity_choices()[1:] for uuid, _title in options)
+
+
 class ActivitySelect(forms.Select):
     """Read the choices when the form is shown (plans are approved all year), keeping a value that
     is no longer in an approved plan (an archived activity) visible as such."""

@@ -79,3 +79,44 @@ def test_the_admin_offers_the_activities_of_approved_plans(client_for, coordinat
     assert f'<option value="{activity.uuid}" selected>1 · Capacitación 1</option>' in body
     assert "1 · Capacitación 2" in body
     assert draft.activities()[0].uuid not in body and "Borrador 1" not in body
+
+
+def action_item_form(activity_uuid):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    from tests.meetings.test_scheduling import meeting_form
+
+    item = {"title": "Seguimiento", "owner_government": "GT", "due_date": "", "status": "open"}
+    return meeting_form(
+        **nested_form_data({"action_items": inline_formset([{**item, "activity_uuid": activity_uuid}])})
+    )
+
+
+def test_an_action_item_pointing_at_anything_but_an_approved_activity_is_refused(
+    client_for, coordinator, plan, focal_point_hn
+):
+    from meetings.models import MeetingPage
+    from tests.meetings.test_scheduling import add_url
+
+    draft = make_plan("HN", author=focal_point_hn, live=False, pillars={2: [plan_objective(activities=1)]})
+    client = client_for(coordinator)
+    for typed in (draft.activities()[0].uuid, "no-such-activity"):
+        response = client.post(add_url(), action_item_form(typed))
+        assert response.status_code == 200
+        errors = response.context["form"].formsets["action_items"].forms[0].errors
+        assert errors["activity_uuid"] == ["Elija de la lista una actividad de un plan de trabajo aprobado."]
+        assert not MeetingPage.objects.filter(slug="sesion-retorno").exists()
+    response = client.post(add_url(), action_item_form(plan.activities()[0].uuid))
+    assert response.status_code == 302
+    assert MeetingPage.objects.get(slug="sesion-retorno").action_items.get().activity_uuid == plan.activities()[0].uuid
+
+
+def test_an_action_items_activity_archived_since_stays_as_it_was(plan):
+    activity = plan.activities()[0]
+    meeting = meeting_with_items(("Seguimiento", "open", activity.uuid))
+    item = ActionItem.objects.get(page=meeting)
+    plan.pillar_1 = []  # the activity leaves the approved plan
+    plan.save_revision().publish()
+    item.full_clean()  # no error: the value was stored before
+    item.activity_uuid = ""
+    item.full_clean()
