@@ -382,15 +382,20 @@ class WorkPlanPage(Page):
         return anchors
 
     def part_anchors(self):
-        """The anchors of `discussion_anchors` without their labels: a walk of the raw data, cheap
-        enough to ask once per discussion panel of a plan with hundreds of parts."""
+        """The anchors of `discussion_anchors` without their labels: a walk of the raw data, made
+        once per version of the pillars this object holds (every panel of a plan asks it)."""
+        streams = tuple(getattr(self, field_name) for field_name in PILLAR_FIELDS.values())
+        known = self.__dict__.get("_part_anchors")
+        if known is not None and all(a is b for a, b in zip(known[0], streams, strict=True)):
+            return known[1]
         anchors = set()
-        for field_name in PILLAR_FIELDS.values():
-            for block in getattr(self, field_name).raw_data:
+        for stream in streams:
+            for block in stream.raw_data:
                 anchors.add(f"objective-{block.get('id') or ''}")
                 for activity_id, _activity_value in _list_items((block.get("value") or {}).get("activities")):
                     anchors.add(f"activity-{activity_id}")
-        return anchors
+        self.__dict__["_part_anchors"] = (streams, frozenset(anchors))
+        return frozenset(anchors)
 
     def can_discuss(self, user, anchor):
         from .access import can_view_plan
