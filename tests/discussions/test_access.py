@@ -101,6 +101,7 @@ URL_RULES = {
     "post": ("post", lambda draft, comment: [draft.page_id]),
     "mention_candidates": ("get", lambda draft, comment: [draft.page_id]),
     "page_thread": ("get", lambda draft, comment: [draft.page_id]),
+    "part_panel": ("get", lambda draft, comment: [draft.page_id]),
     "edit": ("post", lambda draft, comment: [comment.pk]),
     "delete": ("post", lambda draft, comment: [comment.pk]),
     "flag": ("post", lambda draft, comment: [comment.pk]),

@@ -33,7 +33,8 @@ def test_posting_without_javascript_creates_the_thread_and_returns_to_the_commen
     assert comment.thread.page_id == page.pk and comment.thread.anchor == "part-3"
     assert comment.thread.translation_key == page.translation_key
     assert response.status_code == 302
-    assert response["Location"] == f"{page.url}#comment-{comment.pk}"
+    # Back to the comment, its part's discussion open (a page with many parts shows them on demand).
+    assert response["Location"] == f"{page.url}?discuss=part-3#comment-{comment.pk}"
     assert [str(m) for m in get_messages(response.wsgi_request)]
 
 

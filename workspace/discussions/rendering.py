@@ -10,7 +10,7 @@ import copy
 import zoneinfo
 from contextlib import contextmanager
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -145,7 +145,9 @@ class PageDiscussions:
         self.page = page
         self.viewer = viewer
         self.limit = limit
-        threads = Thread.objects.filter(translation_key=page.translation_key)
+        threads = Thread.objects.filter(translation_key=page.translation_key).annotate(
+            comment_count=Count("comments", filter=Q(comments__deleted=False, comments__hidden=False))
+        )
         if getattr(viewer, "pk", None):
             from django.db.models import Exists, OuterRef
 

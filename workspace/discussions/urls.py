@@ -7,6 +7,7 @@ app_name = "discussions"
 urlpatterns = [
     path("pages/<int:page_id>/comments/", views.post, name="post"),
     path("pages/<int:page_id>/thread/", views.page_thread, name="page_thread"),
+    path("pages/<int:page_id>/panel/", views.part_panel, name="part_panel"),
     path("pages/<int:page_id>/mentions/", views.mention_candidates, name="mention_candidates"),
     path("comments/<int:comment_id>/edit/", views.edit, name="edit"),
     path("comments/<int:comment_id>/delete/", views.delete, name="delete"),

@@ -10,10 +10,11 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,14 +31,18 @@ from .rendering import (
     thread_comments,
     thread_rendering,
 )
+from .templatetags.discussions_tags import discussion_panel
 
 
 def wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
-def page_url(request, page, fragment=""):
+def page_url(request, page, fragment="", *, anchor=""):
+    """The page, with a part's discussion open (`?discuss=`: parts show their panels on demand)."""
     url = page.get_url(request) or "/"
+    if anchor:
+        url = f"{url}?{urlencode({'discuss': anchor})}"
     return f"{url}#{fragment}" if fragment else url
 
 
@@ -96,7 +101,8 @@ def done(request, *, comment=None, thread, message, status=200, page=None):
             }
         return JsonResponse(payload, status=status)
     messages.success(request, message)
-    return HttpResponseRedirect(page_url(request, page, comment.anchor_id if comment else "discussion"))
+    fragment = comment.anchor_id if comment else f"discussion-{thread.anchor}" if thread.anchor else "discussion"
+    return HttpResponseRedirect(page_url(request, page, fragment, anchor=thread.anchor))
 
 
 @discussion_action
@@ -216,7 +222,7 @@ def older(request, thread_id):
             html = render_to_string("discussions/comment_list.html", context, request=request)
             return JsonResponse({"html": html, "older_url": older_url})
         fragment = f"discussion-{thread.anchor}" if thread.anchor else "discussion"
-        context.update(page=page, page_url=page_url(request, page, fragment), older_url=older_url)
+        context.update(page=page, page_url=page_url(request, page, fragment, anchor=thread.anchor), older_url=older_url)
         return render(request, "discussions/older.html", context)
 
 
@@ -244,6 +250,18 @@ def page_thread(request, page_id):
     page = access_page_by_id(request.user, page_id)
     thread = services.thread_of(page, request.GET.get("anchor", ""))
     return JsonResponse({"thread_id": thread and thread.pk, "sequence": thread.last_sequence if thread else 0})
+
+
+@member_required
+@require_GET
+def part_panel(request, page_id):
+    """The discussion panel of one part of the page (`?anchor=`), for a disclosure opened on it."""
+    page = access_page_by_id(request.user, page_id)
+    anchor = request.GET.get("anchor", "")
+    context = discussion_panel({"request": request, "csrf_token": get_token(request)}, page, anchor)
+    if context.get("hidden"):
+        raise Http404
+    return render(request, "discussions/panel.html", context)
 
 
 @member_required
@@ -278,4 +296,5 @@ def follow_done(request, thread, *, following, message):
     if wants_json(request):
         return JsonResponse({"thread_id": thread.pk, "following": following, "message": str(message)})
     messages.success(request, message)
-    return HttpResponseRedirect(page_url(request, policy.page_for_reader(thread), "discussion"))
+    fragment = f"discussion-{thread.anchor}" if thread.anchor else "discussion"
+    return HttpResponseRedirect(page_url(request, policy.page_for_reader(thread), fragment, anchor=thread.anchor))

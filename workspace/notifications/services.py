@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from workspace.core.pages import can_view_page, is_member
 from workspace.live.groups import member_group
@@ -79,6 +80,10 @@ def target_url(notification, request=None):
         url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (page.get_url() or "/")
     kind = kind_of(notification.kind)
     fragment = kind.fragment(notification) if kind.fragment else notification.part
+    if notification.part and kind.fragment:
+        # A notice about something inside a part's discussion (a comment): a page with many parts
+        # shows a part's discussion on demand, and this opens it.
+        url = f"{url}{'&' if '?' in url else '?'}{urlencode({'discuss': notification.part})}"
     return f"{url}#{fragment}" if fragment else url
 
 

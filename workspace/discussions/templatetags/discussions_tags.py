@@ -46,6 +46,28 @@ def discussion_panel(context, page, anchor=""):
     }
 
 
+@register.inclusion_tag("discussions/part.html", takes_context=True)
+def discussion_part(context, page, anchor, label):
+    """A declared part's discussion behind a disclosure, for a page with many parts (a work plan's
+    objectives and activities): its panel is fetched when the member opens it, so the page does
+    not carry hundreds of panels. Rendered open, panel included, when the address asks for it
+    (`?discuss=<anchor>`: a notice's link, a post or a link followed without JavaScript)."""
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    discussions = PageDiscussions.for_request(request, page, viewer)
+    if anchor not in discussions.anchors or not discussions.may_view(anchor):
+        return {"hidden": True}
+    if request is not None and request.GET.get("discuss") == anchor:
+        return {**discussion_panel(context, page, anchor), "open": True, "label": label}
+    thread = discussions.thread(anchor)
+    return {
+        "page": page,
+        "anchor": anchor,
+        "label": label,
+        "comment_count": getattr(thread, "comment_count", 0) if thread else 0,
+    }
+
+
 @register.filter
 def comment_html(body):
     """Stored bodies are clean already; sanitising again on output guards against old or edited rows."""

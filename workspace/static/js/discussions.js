@@ -587,6 +587,52 @@
         new Discussion(section);
       }
     });
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-part-discussion]"), function (details) {
+      if (details.dataset.partReady) {
+        return;
+      }
+      details.dataset.partReady = "1";
+      details.addEventListener("toggle", function () { openPart(details); });
+      openPart(details); // opened by the address (a notice's link) before this script ran
+    });
+  }
+
+  // A part's panel (templates/discussions/part.html) is fetched the first time its disclosure
+  // opens; without this script the link inside opens the page with that panel rendered.
+  function openPart(details) {
+    var fallback = details.querySelector("[data-part-fallback]");
+    if (!details.open || !fallback || details.dataset.loading) {
+      return;
+    }
+    details.dataset.loading = "1";
+    fetch(details.dataset.partDiscussion, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var panel = holder.querySelector("[data-discussion]");
+        if (!panel) {
+          throw new Error("no panel");
+        }
+        fallback.replaceWith(panel);
+        start();
+      })
+      .catch(function () {
+        var error = fallback.querySelector("[data-part-error]") || document.createElement("span");
+        error.setAttribute("data-part-error", "");
+        error.setAttribute("role", "alert");
+        error.className = "form-errors";
+        error.textContent = " " + details.dataset.textFailed;
+        fallback.appendChild(error);
+      })
+      .then(function () {
+        delete details.dataset.loading;
+      });
   }
 
   if (document.readyState === "loading") {
