@@ -14,11 +14,11 @@ def test_workflow_and_task_names_show_translated_and_stay_stored_in_code():
     workflow = Workflow.objects.get(name="Coordinator review")
     task = Task.objects.get(name="Coordinator approval")
     with translation.override("es"):
-        assert workflow.name == "Revisión de la coordinación"
-        assert Task.objects.get(pk=task.pk).name == "Aprobación de la coordinación"
+        assert str(workflow.name) == "Revisión de la coordinación"
+        assert str(Task.objects.get(pk=task.pk).name) == "Aprobación de la coordinación"
         workflow.save()
     with translation.override("fr"):
-        assert workflow.name == "Révision de la coordination"
+        assert str(workflow.name) == "Révision de la coordination"
     assert Workflow.objects.filter(pk=workflow.pk, name="Coordinator review").exists()
 
 

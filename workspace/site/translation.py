@@ -5,6 +5,7 @@ government's pages may also translate them, and the default site answers at the 
 emails link to.
 """
 
+import copy
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -54,36 +55,75 @@ def align_site_with_base_url():
 
 # --- Names the workspace stores in the database, shown in the member's language -------------
 # Wagtail keeps a workflow's and a task's name in a column and shows it as it is ("Enviar a
-# Coordinator review"). The names setup creates are in the catalogue; reading the column through
-# gettext shows them translated, while the stored value (saved, edited in the admin form, looked
-# up by setup) stays the one written in code.
+# Coordinator review"). The names setup creates are in the catalogue. Reading `name` gives a
+# `DisplayedName`: a str equal to the stored value, so that comparisons, look-ups, saves, copies,
+# refresh_from_db(), Wagtail's specific_deferred and the audit log's JSON all carry the stored
+# value, and that only str() translates: templates, "%s" and format() call it to show the name.
+# (Reading it translated, as an earlier version did, let refresh_from_db() copy the member's
+# language into the instance; the next save stored "Revisión de la coordinación" and setup, which
+# looks the workflow up by name, made a second one.)
 WORKSPACE_NAMES = {
     gettext_noop("Coordinator review"),
     gettext_noop("Coordinator approval"),
 }
 
+WORKFLOW_LOG_ACTIONS = (
+    "wagtail.workflow.start",
+    "wagtail.workflow.approve",
+    "wagtail.workflow.reject",
+    "wagtail.workflow.resume",
+    "wagtail.workflow.cancel",
+)
 
-class TranslatedNameAttribute(DeferredAttribute):
+
+class DisplayedName(str):
+    """A stored name, equal to it, that shows itself in the active language."""
+
+    __slots__ = ()
+
+    @property
+    def stored(self):
+        return str.__str__(self)
+
+    def __str__(self):
+        return gettext(self.stored)
+
+    def __format__(self, format_spec):
+        return format(str(self), format_spec)
+
+
+def displayed(value):
+    """`value` as shown to members if it is one of the workspace's names, else unchanged."""
+    return DisplayedName(value) if isinstance(value, str) and value in WORKSPACE_NAMES else value
+
+
+def stored(value):
+    return value.stored if isinstance(value, DisplayedName) else value
+
+
+class DisplayedNameAttribute(DeferredAttribute):
     """A data descriptor (it has __set__), so that it is read even once the value is loaded."""
 
     def __set__(self, instance, value):
-        instance.__dict__[self.field.attname] = value
+        instance.__dict__[self.field.attname] = stored(value)
 
     def __get__(self, instance, cls=None):
         value = super().__get__(instance, cls)
-        if instance is None or value not in WORKSPACE_NAMES:
-            return value
-        return gettext(value)
+        return value if instance is None else displayed(value)
 
 
-def _stored_value(field):
-    def pre_save(model_instance, add):
-        return model_instance.__dict__.get(field.attname)
-
+def _value_from_object(field):
+    # Form widgets and serializers (dumpdata, the test snapshots) call str() on it: hand them the
+    # stored value, or an edit form submitted unchanged would save the member's language.
     def value_from_object(obj):
-        return obj.__dict__.get(field.attname)
+        return stored(getattr(obj, field.attname))
 
-    return pre_save, value_from_object
+    return value_from_object
+
+
+def _shown_name(self):
+    # Wagtail's `return self.name` would hand "%s" the DisplayedName's stored text.
+    return str(self.name)
 
 
 def translate_stored_names():
@@ -92,7 +132,31 @@ def translate_stored_names():
 
     for model in (Workflow, Task):
         field = model._meta.get_field("name")
-        if isinstance(model.__dict__.get(field.attname), TranslatedNameAttribute):
+        if isinstance(model.__dict__.get(field.attname), DisplayedNameAttribute):
             continue
-        setattr(model, field.attname, TranslatedNameAttribute(field))
-        field.pre_save, field.value_from_object = _stored_value(field)
+        setattr(model, field.attname, DisplayedNameAttribute(field))
+        field.value_from_object = _value_from_object(field)
+        model.__str__ = _shown_name
+
+
+def translate_logged_names(log_actions):
+    """Wagtail's workflow history lines name the workflow and task as logged, i.e. as stored:
+    show them like the rest (registered by the `register_log_actions` hook)."""
+    for action in WORKFLOW_LOG_ACTIONS:
+        formatter = log_actions.formatters[action]
+        formatter.format_message = _with_displayed_names(formatter.format_message)
+
+
+def _with_displayed_names(format_message):
+    def format_with_displayed_names(log_entry):
+        entry = copy.copy(log_entry)
+        entry.data = _displayed_in(log_entry.data)
+        return format_message(entry)
+
+    return format_with_displayed_names
+
+
+def _displayed_in(data):
+    if isinstance(data, dict):
+        return {key: _displayed_in(value) for key, value in data.items()}
+    return displayed(data)

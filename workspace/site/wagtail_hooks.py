@@ -1,4 +1,5 @@
-"""Admin registrations of the site app: the target-population list, draft privacy in choosers and downloads."""
+"""Admin registrations of the site app: the target-population list, draft privacy in choosers and downloads,
+workflow names in the page history."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from workspace.core.middleware import ForeignObjectNotFound
 from .documents import can_download_document
 from .middleware import may_publish
 from .models import BestPracticePage, TargetPopulation
+from .translation import translate_logged_names
 
 
 class TargetPopulationViewSet(SnippetViewSet):
@@ -75,3 +77,9 @@ def keep_the_workspace_help_only(request, menu_items):
     menu_items[:] = [
         item for item in menu_items if item.name != "editor-guide" and not item.name.startswith("whats-new")
     ]
+
+
+# After Wagtail's own (order 0), which registers the workflow lines this wraps.
+@hooks.register("register_log_actions", order=10)
+def show_logged_workflow_names_translated(actions):
+    translate_logged_names(actions)
