@@ -24,11 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workspace.accounts.models import focal_points_group_name
-from workspace.core.pages import is_member
-
-
-def is_coordinator(user):
-    return is_member(user) and (user.is_superuser or user.is_coordinator)
+from workspace.core.pages import is_coordinator, is_member
 
 
 def invitees_of(meeting):

@@ -15,10 +15,13 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
+from workspace.core.choices import Pillar
+from workspace.core.pages import is_coordinator
 from workspace.live.groups import page_group
 from workspace.live.sender import send_on_commit
 
@@ -208,27 +211,63 @@ def attach_links(pillars, *, viewer, request=None):
 
 
 def plan_page_context(*, plan, viewer, request=None):
-    """What the plan page shows: the structure per pillar with progress and links, archived activities."""
-    pillars = plan.structure()
-    resolve_best_practices(pillars, plan.locale)
-    attach_links(pillars, viewer=viewer, request=request)
-    archived = attach_progress(plan, pillars) if plan.live else {}
-    may_report = can_report_progress(viewer, plan)
-    return {
-        "pillars": pillars,
-        "archived_activities": [
+    """What the plan page shows: the structure per pillar with progress and links, archived
+    activities (both read only if the body is rendered, not when it comes from the cache), and
+    `body_version`, the key of the body that readers share (`plan_body_version`)."""
+
+    def read_body():
+        pillars = plan.structure()
+        resolve_best_practices(pillars, plan.locale)
+        attach_links(pillars, viewer=viewer, request=request)
+        archived = attach_progress(plan, pillars) if plan.live else {}
+        archived_activities = [
             {"uuid": key, "title": updates[0].activity_title, "history": updates} for key, updates in archived.items()
-        ],
+        ]
+        return pillars, archived_activities
+
+    body = SimpleLazyObject(read_body)
+    may_report = can_report_progress(viewer, plan)
+    progress_sequence = (
+        ProgressStream.objects.filter(plan_key=plan.translation_key).values_list("last_sequence", flat=True).first()
+        or 0
+    )
+    return {
+        "pillars": SimpleLazyObject(lambda: body[0]),
+        "archived_activities": SimpleLazyObject(lambda: body[1]),
+        "pillar_toc": [{"number": number, "label": label} for number, label in Pillar.choices],
         "can_report": may_report,
         "may_edit_plan": may_edit_plan(viewer, plan),
         "status_choices": ActivityProgress.Status.choices,
         "government": plan.government(),
         "progress_stream": progress_stream_name(plan),
-        "progress_sequence": ProgressStream.objects.filter(plan_key=plan.translation_key)
-        .values_list("last_sequence", flat=True)
-        .first()
-        or 0,
+        "progress_sequence": progress_sequence,
+        "body_version": plan_body_version(
+            plan=plan, viewer=viewer, request=request, may_report=may_report, progress_sequence=progress_sequence
+        ),
     }
+
+
+def plan_body_version(*, plan, viewer, request, may_report, progress_sequence):
+    """The key of the plan's body as every member who only reads it sees it (`{% cache %}`, with
+    the language and the time zone), or None: rendered for this request alone.
+
+    Those who may report on the plan (its focal points, coordinators) get forms with their CSRF
+    token, and coordinators see meeting action items not yet published: never cached. The key
+    changes with the live version and the tree (`shared_fragment_version`: a published meeting's
+    action items, practices' titles), each progress update (the stream's sequence) and each
+    discussion event on the plan (its threads' sequences: the comment counts).
+    """
+    from workspace.discussions.rendering import PageDiscussions
+    from workspace.site.models import shared_fragment_version
+
+    if request is None or may_report or is_coordinator(viewer) or "discuss" in request.GET:
+        return None
+    page_version = shared_fragment_version(plan, request)
+    if page_version is None:
+        return None
+    threads = PageDiscussions.for_request(request, plan, viewer).threads.values()
+    talk = f"{len(threads)}.{sum(thread.last_sequence for thread in threads)}"
+    return f"{page_version}:{progress_sequence}:{talk}"
 
 
 def progress_events_after(*, plan, viewer, after):

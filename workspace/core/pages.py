@@ -23,6 +23,10 @@ def is_member(user):
     return user is not None and user.is_authenticated and user.is_active
 
 
+def is_coordinator(user):
+    return is_member(user) and (user.is_superuser or user.is_coordinator)
+
+
 def view_restrictions_of(page):
     """The page's view restrictions (with their groups): once per page object, from the cache
     (keyed by the page and its path; namespaces "pages" and "restrictions", new when a page or a
