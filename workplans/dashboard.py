@@ -3,22 +3,36 @@
 Only live (approved) plans count, for every viewer: a draft or a pending amendment never reaches
 the dashboard or its exports. Year and government choose the plans; pillar and status narrow the
 drill-down list (and its export), so the heatmap keeps the whole picture.
+
+Its lists have a fixed length whatever the number of plans: the first delayed activities (all of
+them in the drill-down list filtered by status) and one page of the drill-down list at a time. What
+it shows is the same for every member (approved plans only), so the page renders it once per
+question and language (`{% cache %}`, key `dashboard_version`): a publish ("pages") or a progress
+update (`PROGRESS`) gives the key a new version.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import django_filters
+from django.core.paginator import Paginator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from workspace.core import memo
 from workspace.core.choices import Pillar
 from workspace.core.reference import GOVERNMENTS
 
 from .models import ActivityProgress, WorkPlanPage, current_programme_year
 
 HEAT_LEVELS = 5
+DELAYED_SHOWN = 10
+ACTIVITIES_PER_PAGE = 25
+# The memo namespace of the activities' progress (new version on every recorded update).
+PROGRESS = "workplan-progress"
 
 
 class DashboardFilter(django_filters.FilterSet):
@@ -111,6 +125,10 @@ class Dashboard:
     delayed: list  # ActivityRow
     rows: list = field(default_factory=list)  # the drill-down list (pillar/status applied)
     government_code: str = ""
+
+    @property
+    def delayed_shown(self):
+        return self.delayed[:DELAYED_SHOWN]
 
 
 def live_plans(*, year, locale, government_code=""):
@@ -206,10 +224,40 @@ def dashboard_for_request(request, *, locale=None):
     return build_dashboard(DashboardFilter(request.GET), locale=locale)
 
 
+def dashboard_version(request, *, locale):
+    """The key of the dashboard's shared fragment: the question (every parameter, sorted), the
+    programme year (the default year), the language's locale and the versions of the plans
+    ("pages") and of their progress. A preview of the dashboard page shares it too: the fragment
+    reads only approved plans, never the page being previewed."""
+    question = sorted((name, sorted(request.GET.getlist(name))) for name in request.GET)
+    digest = hashlib.sha256(repr(question).encode()).hexdigest()[:32]
+    return ":".join([str(locale.pk), digest, str(current_programme_year()), *memo.versions("pages", PROGRESS)])
+
+
+def _years():
+    years = set(WorkPlanPage.objects.live().values_list("year", flat=True).distinct()) | {current_programme_year()}
+    return sorted(years, reverse=True)
+
+
+def _query(request, **changes):
+    """The request's query string without its page number, with `changes`."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
+
+
 def dashboard_context(request, *, locale):
-    dashboard = dashboard_for_request(request, locale=locale)
-    years = sorted(
-        set(WorkPlanPage.objects.live().values_list("year", flat=True).distinct()) | {current_programme_year()},
-        reverse=True,
-    )
-    return {"dashboard": dashboard, "years": years, "query": request.GET.urlencode()}
+    """Built only when the template renders it (lazily): on a cache hit nothing is read."""
+    dashboard = SimpleLazyObject(lambda: dashboard_for_request(request, locale=locale))
+    return {
+        "dashboard": dashboard,
+        "activities": SimpleLazyObject(
+            lambda: Paginator(dashboard.rows, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
+        ),
+        "years": SimpleLazyObject(_years),
+        "query": _query(request),
+        "delayed_query": _query(request, status=ActivityProgress.Status.DELAYED),
+        "dashboard_version": dashboard_version(request, locale=locale),
+    }

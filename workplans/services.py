@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
+from workspace.core import memo
 from workspace.core.choices import Pillar
 from workspace.core.pages import is_coordinator
 from workspace.live.groups import page_group
 from workspace.live.sender import send_on_commit
 
 from .access import can_report_progress, can_view_progress, may_edit_plan
+from .dashboard import PROGRESS
 from .links import links_for_activities
 from .models import (
     PILLAR_FIELDS,
@@ -87,7 +89,7 @@ def record_progress(
     the plan's approved version. Bad input raises ValidationError and writes nothing. Rings the
     bell of the government's other focal points and the activity discussion's followers. Pushes
     `{"type": "stream.event", "stream": "progress:<plan key>", "sequence": n}` to the page's group
-    after commit.
+    after commit. Gives the dashboard's cached fragment a new version (`dashboard.PROGRESS`).
     """
     plan = WorkPlanPage.objects.get(pk=plan.pk)  # the approved version, not an edited copy
     if not can_report_progress(by, plan):
@@ -131,6 +133,7 @@ def record_progress(
     state.updated_at = timezone.now()
     state.full_clean()
     state.save()
+    memo.bump(PROGRESS)  # the dashboard's cached fragment
     notify_progress_recorded(plan=plan, activity=activity, update=update)
 
     send_on_commit(

@@ -1,12 +1,29 @@
 from django import template
+from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import get_language
 
+from meetings.access import is_coordinator
 from meetings.models import MeetingIndexPage, MeetingPage
+from workspace.core import memo
 from workspace.site.caching import live_section
 
 register = template.Library()
 
 UPCOMING_ON_HOME = 5
+
+
+def _upcoming_for(member, *, language, limit):
+    """`MeetingPage.objects.upcoming_for`, from the cache: the list depends only on the language and
+    on being a coordinator (who also sees drafts), and changes with a page saved or published
+    (namespace "pages") or when a listed meeting ends (checked on every read)."""
+    key = memo.key("upcoming-meetings", is_coordinator(member), language, limit, namespaces=("pages",))
+    meetings = cache.get(key)
+    now = timezone.now()
+    if meetings is None or any(meeting.ends_at <= now for meeting in meetings):
+        meetings = list(MeetingPage.objects.upcoming_for(member, now=now, language=language)[:limit])
+        cache.set(key, meetings, memo.TIMEOUT)
+    return meetings
 
 
 @register.inclusion_tag("meetings/includes/upcoming.html", takes_context=True)
@@ -15,7 +32,7 @@ def upcoming_meetings(context, limit=UPCOMING_ON_HOME):
     request = context.get("request")
     member = getattr(request, "user", None)
     language = (get_language() or "es")[:2]
-    meetings = list(MeetingPage.objects.upcoming_for(member, language=language)[:limit]) if member else []
+    meetings = _upcoming_for(member, language=language, limit=limit) if member else []
     return {
         "meetings": meetings,
         "index": live_section(MeetingIndexPage, language=language),

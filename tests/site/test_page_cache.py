@@ -5,14 +5,20 @@ The test settings use Django's local-memory cache, as the zero-config default do
 real here, and each test starts from an empty one.
 """
 
+import re
+import time
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from meetings.models import MeetingPage
 from tests.discussions.helpers import committed
-from tests.factories import make_member
+from tests.factories import government_page, make_meeting, make_member
 from tests.site.test_practice_support import library_url, make_practice, translate
 from workspace.accounts.models import focal_points_group_name
 from workspace.discussions.models import Comment, Thread
@@ -233,3 +239,47 @@ def test_a_long_discussion_weighs_what_a_short_one_does(viewers, django_assert_m
     # The first page has no further link.
     first = client.get(f"{older_url.split('?')[0]}?before=5", HTTP_ACCEPT="application/json").json()
     assert "Mensaje 0<" in first["html"] and first["older_url"] is None
+
+
+def test_a_new_practice_shows_on_its_government_page_and_home_on_the_next_request_and_never_a_draft(viewers):
+    members, clients = viewers
+    urls = (government_page("GT").url, "/es/")
+    for url in urls:
+        read_all(clients, url)
+
+    practice = make_practice("GT", title="Protocolo recién publicado")
+    make_practice("GT", author=members["focal point GT"], live=False, title="Borrador nunca compartido")
+    for url in urls:
+        for kind, (status, body) in read_all(clients, url).items():
+            assert status == 200 and "Protocolo recién publicado" in body, (url, kind)
+            # (The home page lists its author's own drafts under "Your drafts", above the practices.)
+            practices = body[re.search(r'labelledby="(latest|government)-practices"', body).start() :]
+            assert "Borrador nunca compartido" not in practices, (url, kind)
+
+    BestPracticePage.objects.get(pk=practice.pk).unpublish()
+    for url in urls:
+        for kind, (_, body) in read_all(clients, url).items():
+            assert "Protocolo recién publicado" not in body, (url, kind)
+
+
+def test_the_home_pages_upcoming_meetings_follow_publishes_and_the_clock(viewers):
+    _, clients = viewers
+    meeting = make_meeting(title="Sesión que pronto termina")
+    ends_at = timezone.now() + timedelta(seconds=5)
+    MeetingPage.objects.filter(pk=meeting.pk).update(ends_at=ends_at)  # no page saved: no new version
+    assert all("Sesión que pronto termina" in body for _, body in read_all(clients, "/es/").values())
+
+    later = make_meeting(title="Sesión anunciada después")
+    for kind, (_, body) in read_all(clients, "/es/").items():
+        assert "Sesión que pronto termina" in body and "Sesión anunciada después" in body, kind
+
+    # Time passes, nothing is saved: the meeting that has ended leaves the list.
+    time.sleep(max((ends_at - timezone.now()).total_seconds(), 0) + 0.1)
+    for kind, (_, body) in read_all(clients, "/es/").items():
+        assert "Sesión que pronto termina" not in body and "Sesión anunciada después" in body, kind
+
+    cancelled = MeetingPage.objects.get(pk=later.pk)
+    cancelled.status = MeetingPage.Status.CANCELLED
+    cancelled.save_revision().publish()
+    for kind, (_, body) in read_all(clients, "/es/").items():
+        assert "Sesión anunciada después" not in body, kind

@@ -92,9 +92,12 @@ class HomePage(IntroPage):
             build=lambda: list(PillarPage.objects.live().filter(locale_id=self.locale_id).order_by("number")),
         )
         context.update(member_home_context(request.user, locale=self.locale))
-        practices = BestPracticePage.objects.in_library_with_fallback(self.locale)
-        context["latest_practices"] = practices.newest_first()[:5]
-        context["library"] = live_section(BestPracticeIndexPage, locale_id=self.locale_id)
+        # Rendered once per version and language (`{% cache %}`, key `cache_version`): read only then.
+        context["latest_practices"] = SimpleLazyObject(
+            lambda: list(BestPracticePage.objects.in_library_with_fallback(self.locale).newest_first()[:5])
+        )
+        context["library"] = SimpleLazyObject(lambda: live_section(BestPracticeIndexPage, locale_id=self.locale_id))
+        context["cache_version"] = shared_fragment_version(self, request)
         return context
 
 
@@ -192,18 +195,33 @@ class GovernmentPage(Page):
             .order_by("last_name", "first_name", "email")
         )
 
+    def practices(self):
+        """The government's practices readable in this page's language (the Spanish source of those
+        not translated yet), ready for a listing."""
+        return BestPracticePage.objects.in_library_with_fallback(self.locale).of_government(self.code)
+
     def get_context(self, request, *args, **kwargs):
+        """The latest practices are the same for every member: the template renders them once per
+        version and language (`{% cache %}`, key `cache_version`), so they are read only then."""
+        from .caching import live_section
+
         context = super().get_context(request, *args, **kwargs)
         # The designated primary and alternate are shown once, in their own list.
         context["other_focal_points"] = self.focal_points().exclude(focal_point_designation__isnull=False)
-        practices = BestPracticePage.objects.in_library_with_fallback(self.locale).of_government(self.code)
-        context["practices"] = practices.newest_first()
+        context["practices"] = SimpleLazyObject(
+            lambda: list(self.practices().newest_first()[:GOVERNMENT_PAGE_PRACTICES])
+        )
+        context["practice_count"] = lambda: self.practices().count()
+        context["library"] = SimpleLazyObject(lambda: live_section(BestPracticeIndexPage, locale_id=self.locale_id))
+        context["cache_version"] = shared_fragment_version(self, request)
         return context
 
 
 # --- Best practices -------------------------------------------------------------------------
 
 PILLAR_PAGE_PRACTICES = 12
+# The latest few: the rest are one link away, in the library filtered by the government.
+GOVERNMENT_PAGE_PRACTICES = 6
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 
