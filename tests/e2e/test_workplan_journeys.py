@@ -95,7 +95,9 @@ class WorkPlanThroughItsYear(DiscussionJourney):
         reader.goto(self.url(plan.url))
         reader_activity = reader.locator(f"#{activity.anchor}")
         expect(reader_activity.locator(".status-badge")).to_have_text("Planificada")
-        expect(reader.locator("[data-discussion]").first).to_have_attribute("data-discussion-ready", "1")
+        # Its discussion is fetched when opened (and the page's socket is up once the panel is ready).
+        reader_activity.locator("details[data-part-discussion] > summary").click()
+        expect(reader_activity.locator("[data-discussion]")).to_have_attribute("data-discussion-ready", "1")
         page.goto(self.url(plan.url))
         section = page.locator(f"#{activity.anchor}")
         section.locator("summary", has_text="Informar avance").click()
