@@ -55,6 +55,8 @@ from meetings.services import issue_feed_token
 from workplans.models import WorkPlanIndexPage, WorkPlanPage
 from workspace.discussions.models import Comment
 from workspace.site.models import BestPracticePage, GovernmentPage, HomePage, PillarPage
+from workplans.models import current_programme_year
+ISSUE_10_YEAR = current_programme_year() + 1
 
 member = get_user_model().objects.get(email="participante@example.org")
 session = SessionStore()
@@ -70,9 +72,14 @@ busiest = (
 )
 practices = BestPracticePage.objects.live().filter(**es)
 practice = practices.get(pk=busiest["thread__page"]) if busiest else practices.first()
-plan = max(WorkPlanPage.objects.live().filter(**es), key=lambda item: len(item.activities()))
+plan = max(
+    WorkPlanPage.objects.live().filter(**es).exclude(year=ISSUE_10_YEAR), key=lambda item: len(item.activities())
+)
 client = Client()
 client.cookies["sessionid"] = session.session_key
+issue_10 = WorkPlanPage.objects.live().filter(year=ISSUE_10_YEAR, **es).descendant_of(
+    GovernmentPage.objects.get(code="GT", **es)
+).first()
 meeting_url = None
 for meeting in MeetingPage.objects.live().filter(**es).order_by("-starts_at"):
     if client.get(meeting.url).status_code == 200:
@@ -89,10 +96,13 @@ pages = {
     "pillar page": PillarPage.objects.filter(**es).order_by("pk").first().url,
     "work plan": plan.url,
     "work-plan dashboard": WorkPlanIndexPage.objects.get(**es).url,
+    "work plan (#10 scale)": issue_10.url,
+    "dashboard (#10 scale)": f"{WorkPlanIndexPage.objects.get(**es).url}?year={ISSUE_10_YEAR}",
     "meeting page": meeting_url,
     "meetings index": MeetingIndexPage.objects.get(**es).url,
     ".ics feed": f"/meetings/calendar/{issue_feed_token(member=member)}.ics",
 }
+plans = {"work plan": plan, "work plan (#10 scale)": issue_10}
 measured = {}
 for name, url in pages.items():
     client.get(url)  # per-process caches warm, the session's first request done
@@ -102,7 +112,7 @@ for name, url in pages.items():
     measured[name] = {
         "url": url, "status": response.status_code, "queries": len(queries),
         "raw": len(body), "gzip": len(gzip.compress(body)),
-        "activities": len(plan.activities()) if name == "work plan" else None,
+        "activities": len(plans[name].activities()) if name in plans else None,
     }
 print("BENCH-PROBE " + json.dumps({"session": session.session_key, "pages": measured}))
 """
@@ -189,6 +199,11 @@ def prepare(database, env, plan_activities):
             env,
         )
         say(f"[{database.scale}×] scaled in {time.monotonic() - started:.0f} s: {counts.strip().splitlines()[-1]}")
+    # Issue 10's own scale, at every size, in a year of its own: a plan of 200 activities with 1,000
+    # progress updates and 1,000 comments, and that year's dashboard (9 governments × 4 × 50).
+    # (A year after the programme's current one: bench/scale.py fills the earlier years with plans.)
+    build = "from bench.workplans_data import build_workplans; from workplans.models import current_programme_year; "
+    manage(["shell", "-c", build + "print(build_workplans(year=current_programme_year() + 1))"], env)
     output = manage(["shell", "-c", PROBE], env)
     line = next(line for line in output.splitlines() if line.startswith("BENCH-PROBE "))
     return json.loads(line.removeprefix("BENCH-PROBE "))
