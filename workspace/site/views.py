@@ -26,9 +26,20 @@ logger = logging.getLogger(__name__)
 IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
 
 
+# A probe must answer before the proxy or load balancer gives up on it: with PostgreSQL's pool,
+# a request waits up to DATABASE_POOL_TIMEOUT for a connection when the server refuses new ones.
+HEALTHZ_DATABASE_WAIT = 3
+
+
 def _database_answers():
+    connection = connections["default"]
     try:
-        with connections["default"].cursor() as cursor:
+        pool = getattr(connection, "pool", None)
+        if pool is not None:
+            with pool.connection(timeout=HEALTHZ_DATABASE_WAIT) as raw:
+                raw.execute("SELECT 1").fetchone()
+            return True
+        with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         return True
