@@ -531,8 +531,6 @@ def outcomes(request):
     meetings = outcome_filter.qs if outcome_filter.is_valid() else base.none()
     meetings = meetings.select_related("locale").prefetch_related("decisions", "action_items").order_by("-starts_at")
     page = Paginator(meetings, OUTCOMES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "meetings/outcomes.html",
@@ -540,7 +538,6 @@ def outcomes(request):
             "filter": outcome_filter,
             "page_obj": page,
             "show": outcome_filter.form.cleaned_data.get("show") if outcome_filter.is_valid() else "",
-            "query": query.urlencode(),
             "index": MeetingIndexPage.objects.live().filter(locale__language_code=language).first(),
         },
     )
