@@ -629,13 +629,15 @@ RULES = [
     ),
     # --- Discussions --------------------------------------------------------------------------------
     rule(
-        "discussion reads (comment list, events, page thread, mention candidates): a draft's are 404 to strangers",
+        "discussion reads (comment list, events, page thread, a part's panel, mention candidates): a draft's are 404"
+        " to strangers",
         SEE_THREAD,
         names=[
             "discussions:comments",
             "discussions:events",
             "discussions:older",
             "discussions:page_thread",
+            "discussions:part_panel",
             "discussions:mention_candidates",
         ],
         fill=discussion_kwargs,
