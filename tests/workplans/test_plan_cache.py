@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    assert "locmem" in settings.CACHES["default"]["BACKEND"].lower() or "redis" in settings.CACHES["default"]["BACKEND"]
+    backend = settings.CACHES["default"]["BACKEND"].lower()
+    assert "locmem" in backend or "redis" in backend
     cache.clear()
     yield
     cache.clear()
