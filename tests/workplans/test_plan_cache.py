@@ -6,8 +6,6 @@ items not yet published) always get it rendered for them (docs/architecture.md, 
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -18,15 +16,6 @@ from workplans.services import record_progress
 from workspace.discussions.services import post_comment_on_page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    backend = settings.CACHES["default"]["BACKEND"].lower()
-    assert "locmem" in backend or "redis" in backend
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
