@@ -113,7 +113,8 @@ def test_every_site_post_endpoint_is_listed():
     get_views |= {"discussions:mention_candidates", "notifications:list", "accounts:accept_invitation"}
     # The roster's POST (attendance) is only accepted once the meeting has started: tests/meetings.
     get_views |= {"meetings:ics", "meetings:roster", "meetings:roster_csv", "meetings:feed"}
-    get_views |= {"workplans:export_plan", "workplans:export_dashboard", "meetings:outcomes"}
+    get_views |= {"workplans:export_plan", "workplans:export_dashboard", "workplans:activity_history"}
+    get_views |= {"meetings:outcomes"}
     # Accepted only in a meeting's phase (proposals before it starts, corrections while the minutes
     # circulate): their POSTs are tested there (tests/meetings/test_proposals.py, test_corrections.py);
     # the CSRF refusal and the harmless GET are covered for every URL above and below.

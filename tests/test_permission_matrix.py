@@ -728,6 +728,13 @@ RULES = [
         objects=BOTH,
     ),
     rule(
+        "an activity's progress history: the approved plan for every member, a draft for those who may edit it",
+        members(participant=(OK, NOT_FOUND), gt=OK, hn=(OK, NOT_FOUND), coordinator=OK),
+        names=["workplans:activity_history"],
+        fill=lambda world, state, key: {"plan_id": world.plan[state].pk, "activity_uuid": MATRIX_ACTIVITY},
+        objects=BOTH,
+    ),
+    rule(
         "the dashboard's export (approved plans only): every member",
         members(participant=OK, gt=OK, hn=OK, coordinator=OK),
         names=["workplans:export_dashboard"],

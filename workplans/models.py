@@ -72,7 +72,7 @@ class Activity:
     objective_uuid: str
     objective_title: str
     progress: object = None  # ActivityProgress, attached by the page or the dashboard
-    history: list = field(default_factory=list)
+    history_count: int = 0  # its progress updates, counted by the page (read on demand)
     links: list = field(default_factory=list)  # links.ActivityLink: what points at it (meeting action items)
 
     @property

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Window
+from django.db.models import Count, F, Sum, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -40,7 +40,8 @@ from .models import (
 )
 from .notices import notify_progress_recorded
 
-HISTORY_SHOWN = 5  # updates shown under each activity on the plan page (the rest: "earlier")
+HISTORY_SHOWN = 5  # updates shown when an activity's history is opened on the plan page (the rest: its page)
+HISTORY_PER_PAGE = 25
 EVENTS_PER_REPLAY = 100
 MAX_NOTE_LENGTH = 1000
 
@@ -159,33 +160,54 @@ def _store_evidence(*, plan, activity, by, upload):
 
 
 def attach_progress(plan, pillars, *, history=True):
-    """Give each activity of `pillars` its current state and its latest updates (two queries)."""
+    """Give each activity of `pillars` its current state and, with `history`, the number of its
+    updates (`history_count`: the history itself is read on demand, `activity_history`); returns
+    the latest updates of archived activities (removed by an amendment), shown with the plan.
+    Two queries, a third only when the plan has archived activities."""
     activities = {activity.uuid: activity for pillar in pillars for activity in pillar.activities()}
     states = ActivityProgress.objects.filter(plan_key=plan.translation_key)
     for state in states:
         activity = activities.get(str(state.activity_uuid))
         if activity is not None:
             activity.progress = state
+    if not history:
+        return {}
+    counts = ProgressUpdate.objects.of_plan(plan).order_by().values_list("activity_uuid").annotate(count=Count("pk"))
+    archived_keys = []
+    for activity_uuid, count in counts:
+        key = str(activity_uuid)
+        if key in activities:
+            activities[key].history_count = count
+        else:
+            archived_keys.append(activity_uuid)
     archived = {}
-    if history:
-        for update in recent_updates(plan):
-            key = str(update.activity_uuid)
-            if key in activities:
-                activities[key].history.append(update)
-            else:
-                archived.setdefault(key, []).append(update)
+    if archived_keys:
+        for update in recent_updates(plan, activity_uuids=archived_keys):
+            archived.setdefault(str(update.activity_uuid), []).append(update)
     return archived
 
 
-def recent_updates(plan, *, activity_uuid=None, limit=HISTORY_SHOWN):
-    """The latest `limit` updates of each activity of the plan, newest first (one query)."""
+def recent_updates(plan, *, activity_uuids=None, limit=HISTORY_SHOWN):
+    """The latest `limit` updates of each activity of the plan (or of `activity_uuids`), newest
+    first (one query)."""
     updates = ProgressUpdate.objects.of_plan(plan)
-    if activity_uuid is not None:
-        updates = updates.filter(activity_uuid=activity_uuid)
+    if activity_uuids is not None:
+        updates = updates.filter(activity_uuid__in=activity_uuids)
     ranked = updates.annotate(
         rank=Window(RowNumber(), partition_by=[F("activity_uuid")], order_by=F("sequence").desc())
     ).filter(rank__lte=limit)
     return list(ranked.select_related("author", "evidence").order_by("activity_uuid", "-sequence"))
+
+
+def activity_history(plan, activity_uuid):
+    """An activity's progress updates, newest first, and its title (the plan's, or the one its
+    updates recorded when an amendment removed it); None when the plan has neither."""
+    updates = ProgressUpdate.objects.of_plan(plan).filter(activity_uuid=activity_uuid).for_display()
+    activity = plan.activity(activity_uuid)
+    if activity is not None:
+        return activity.title, updates
+    latest = updates.first()
+    return (latest.activity_title, updates) if latest else None
 
 
 def activity_with_progress(plan, activity_uuid):
@@ -199,7 +221,7 @@ def activity_with_progress(plan, activity_uuid):
 def render_activity_progress(*, plan, activity, viewer, request=None):
     return render_to_string(
         "workplans/includes/activity_progress.html",
-        {"plan": plan, "activity": activity, "viewer": viewer},
+        {"plan": plan, "page": plan, "activity": activity, "viewer": viewer},
         request=request,
     )
 
@@ -260,7 +282,7 @@ def plan_body_version(*, plan, viewer, request, may_report, progress_sequence):
     action items, practices' titles), each progress update (the stream's sequence) and each
     discussion event on the plan (its threads' sequences: the comment counts).
     """
-    from workspace.discussions.rendering import PageDiscussions
+    from workspace.discussions.models import Thread
     from workspace.site.models import shared_fragment_version
 
     if request is None or may_report or is_coordinator(viewer) or "discuss" in request.GET:
@@ -268,9 +290,10 @@ def plan_body_version(*, plan, viewer, request, may_report, progress_sequence):
     page_version = shared_fragment_version(plan, request)
     if page_version is None:
         return None
-    threads = PageDiscussions.for_request(request, plan, viewer).threads.values()
-    talk = f"{len(threads)}.{sum(thread.last_sequence for thread in threads)}"
-    return f"{page_version}:{progress_sequence}:{talk}"
+    talk = Thread.objects.filter(translation_key=plan.translation_key).aggregate(
+        threads=Count("pk"), events=Sum("last_sequence")
+    )
+    return f"{page_version}:{progress_sequence}:{talk['threads']}.{talk['events'] or 0}"
 
 
 def progress_events_after(*, plan, viewer, after):

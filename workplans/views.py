@@ -7,8 +7,11 @@ messages, 404 for a plan or activity the member may not report on.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -72,6 +75,30 @@ def refuse(request, *, plan, activity, form, errors):
         return JsonResponse({"message": " ".join(errors), "errors": errors, "fields": form.errors}, status=400)
     context = {"plan": plan, "activity": activity, "form": form, "errors": errors}
     return render(request, "workplans/progress_refused.html", context, status=400)
+
+
+@member_required
+@require_GET
+def activity_history(request, plan_id, activity_uuid):
+    """An activity's progress updates, newest first, a page at a time; with `?fragment=1` the
+    latest few, for the history opened on the plan page (workplans.js)."""
+    plan = access_plan_by_id(request.user, plan_id)
+    found = services.activity_history(plan, activity_uuid)
+    if found is None:
+        raise Http404(_("This activity is not in the plan."))
+    title, updates = found
+    fragment = request.GET.get("fragment") == "1"
+    paginator = Paginator(updates, services.HISTORY_SHOWN if fragment else services.HISTORY_PER_PAGE)
+    context = {
+        "plan": plan,
+        "activity_uuid": activity_uuid,
+        "activity_title": title,
+        "page_obj": paginator.get_page(1 if fragment else request.GET.get("page")),
+        "history_url": reverse("workplans:activity_history", args=[plan.pk, activity_uuid]),
+    }
+    template = "workplans/includes/activity_history_fragment.html" if fragment else "workplans/activity_history.html"
+    with translation.override(plan.locale.language_code):  # the plan's language, as on its page
+        return render(request, template, context)
 
 
 @member_required

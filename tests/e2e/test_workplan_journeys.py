@@ -107,7 +107,9 @@ class WorkPlanThroughItsYear(DiscussionJourney):
         section.locator("form[data-progress-form] button[type=submit]").click()
         expect(section.locator(".progress-percent")).to_contain_text("40")
         expect(reader_activity.locator(".progress-percent")).to_contain_text("40")  # live, no reload
-        expect(reader_activity).to_contain_text("Primer taller realizado en Quetzaltenango.")
+        reader_activity.locator(".progress-history > summary").click()  # the history, read when opened
+        history = reader_activity.locator(".progress-history")
+        expect(history).to_contain_text("Primer taller realizado en Quetzaltenango.")
         assert reader.url == self.url(plan.url)
 
         # The participant opens the dashboard and drills down to the activity.

@@ -117,11 +117,14 @@ class ReportingProgressWithTheKeyboard(DiscussionJourney):
 
         # The participant's page follows live; they open the history and keep it while a second update arrives.
         expect(reader_activity.locator(".progress-percent")).to_contain_text("40")
-        expect(reader_activity).to_contain_text("Primer taller realizado en Quetzaltenango.")
         history = reader_activity.locator(".progress-history > summary")
+        expect(history).to_have_text("Historial de avances (1 actualización)")
+        expect(reader_activity).not_to_contain_text("Primer taller realizado en Quetzaltenango.")  # read on demand
         history.focus()
         reader.keyboard.press("Enter")
         expect(reader_activity.locator(".progress-history")).to_have_attribute("open", "")
+        opened = reader_activity.locator(".progress-history")
+        expect(opened).to_contain_text("Primer taller realizado en Quetzaltenango.")
 
         press(page, "Shift+Tab", 4)
         expect(percent).to_be_focused()
@@ -131,6 +134,8 @@ class ReportingProgressWithTheKeyboard(DiscussionJourney):
         expect(section.locator(".progress-percent")).to_contain_text("60")
         expect(reader_activity.locator(".progress-percent")).to_contain_text("60")
         expect(reader_activity.locator(".progress-history")).to_have_attribute("open", "")
+        expect(history).to_have_text("Historial de avances (2 actualizaciones)")
+        expect(reader_activity.locator(".progress-history li")).to_have_count(2)  # the open history, read again
         expect(history).to_be_focused()
         assert reader.url == self.url(plan.url)
 

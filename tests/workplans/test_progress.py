@@ -147,7 +147,10 @@ def test_with_javascript_the_answer_is_the_fragment(client_for, plan, coordinato
     assert response.status_code == 200
     payload = response.json()
     assert payload["sequence"] == 1 and payload["activity"] == activity.uuid
-    assert "Primer taller." in payload["html"]
+    assert "40" in payload["html"]
+    history = f"/work-plans/{plan.pk}/activities/{activity.uuid}/history/?fragment=1"
+    assert history in payload["html"]  # the history itself is read when it is opened
+    assert "Primer taller." in client_for(coordinator).get(history).content.decode()
 
 
 def test_evidence_is_stored_as_a_document_of_the_government(client_for, plan, focal_point_gt, settings, tmp_path):
@@ -187,12 +190,16 @@ def test_the_page_shows_history_and_replay_returns_events(
     page = client_for(participant).get(plan.url)
     body = page.content.decode()
     assert page.status_code == 200
-    assert "Nota 30" in body and "Nota 10" in body
+    history = f"/work-plans/{plan.pk}/activities/{activity.uuid}/history/"
+    assert f'data-progress-history="{history}?fragment=1"' in body and "(3 actualizaciones)" in body
+    assert "Nota 30" not in body  # read on demand
     assert 'action="/work-plans/' not in body  # a participant may not report
+    opened = client_for(participant).get(f"{history}?fragment=1").content.decode()
+    assert opened.index("Nota 30") < opened.index("Nota 20") < opened.index("Nota 10")
     events, latest = progress_events_after(plan=plan, viewer=participant, after=1)
     assert latest == 3
     assert [event["sequence"] for event in events] == [2, 3]
-    assert events[0]["activity"] == activity.uuid and "Nota 30" in events[0]["html"]
+    assert events[0]["activity"] == activity.uuid and "(3 actualizaciones)" in events[0]["html"]
     draft = make_plan("GT", author=focal_point_gt, live=False, year=2027)
     assert progress_events_after(plan=draft, viewer=focal_point_hn, after=0) == ([], 0)
 

@@ -45,6 +45,16 @@ def declared_anchors(page):
     return anchors
 
 
+def discussable_anchors(page):
+    """The anchors of `declared_anchors`, without their labels: a page type with many parts
+    declares them cheaply (`part_anchors`, a walk of its raw data) for pages that only ask "may
+    this part be discussed?" (every page view of a work plan)."""
+    specific_class = page.specific_class or type(page)
+    if getattr(specific_class, "part_anchors", None) is not None:
+        return {"", *page.specific_deferred.part_anchors()}
+    return set(declared_anchors(page))
+
+
 class DiscussionPolicy:
     def may_view(self, user, page, anchor="", *, restrictions=None):
         """May the member read (and follow) the discussion of this page or of this part of it?"""

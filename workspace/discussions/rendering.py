@@ -16,7 +16,14 @@ from django.utils import timezone, translation
 
 from workspace.live.streams import REPLAY_BATCH, StreamKind
 
-from .access import can_post_in_thread, declared_anchors, is_moderator, policy, view_restrictions_of
+from .access import (
+    can_post_in_thread,
+    declared_anchors,
+    discussable_anchors,
+    is_moderator,
+    policy,
+    view_restrictions_of,
+)
 from .models import Comment, CommentRevision, Flag, Thread, ThreadEvent
 
 
@@ -157,7 +164,7 @@ class PageDiscussions:
                 viewer_follows=Exists(Follow.objects.filter(member_id=viewer.pk, thread=OuterRef("pk")))
             )
         self.threads = {thread.anchor: thread for thread in threads}
-        self.anchors = declared_anchors(page)
+        self.anchors = discussable_anchors(page)
         self._access = {}
         self._comments = None
 

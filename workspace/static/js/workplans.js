@@ -7,6 +7,9 @@
  * is said in the form's own live regions (the confirmation in its status line, the errors in its
  * alert, with the focus on the first field refused) and the page stays where the member is.
  * Without this script the form is a plain POST that comes back to the activity.
+ *
+ * An activity's progress history is fetched the first time it is opened (and again when a live
+ * update re-renders an open one); without this script its link opens the history's own page.
  */
 (function () {
   "use strict";
@@ -114,11 +117,55 @@
       });
   }
 
+  function openHistory(details) {
+    var content = details.querySelector("[data-progress-history-content]");
+    var fallback = content && content.querySelector("[data-progress-history-fallback]");
+    if (!details.open || !fallback || details.dataset.loading || !window.fetch) {
+      return;
+    }
+    details.dataset.loading = "1";
+    details.setAttribute("aria-busy", "true");
+    fetch(details.dataset.progressHistory, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        content.innerHTML = html;
+      })
+      .catch(function () {
+        var error = fallback.querySelector("[data-progress-history-error]") || document.createElement("span");
+        error.setAttribute("data-progress-history-error", "");
+        error.setAttribute("role", "alert");
+        error.className = "form-errors";
+        error.textContent = " " + details.dataset.textFailed;
+        fallback.appendChild(error);
+      })
+      .then(function () {
+        delete details.dataset.loading;
+        details.removeAttribute("aria-busy");
+      });
+  }
+
   function start() {
     var plan = document.querySelector("[data-progress-stream]");
     if (!plan) {
       return;
     }
+    // "toggle" does not bubble: listened to while it goes down, it also reaches histories that a
+    // live update put on the page after this ran.
+    plan.addEventListener(
+      "toggle",
+      function (event) {
+        if (event.target.matches && event.target.matches("details[data-progress-history]")) {
+          openHistory(event.target);
+        }
+      },
+      true
+    );
+    Array.prototype.forEach.call(plan.querySelectorAll("details[data-progress-history][open]"), openHistory);
     if (window.fetch && window.FormData) {
       Array.prototype.forEach.call(plan.querySelectorAll("[data-progress-form]"), function (form) {
         form.noValidate = true; // the server's messages, in the member's language, not the browser's
