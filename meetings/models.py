@@ -34,6 +34,7 @@ from wagtail.query import PageQuerySet
 
 from workplans.widgets import ActivitySelect, is_approved_activity
 from workspace.core.choices import Pillar
+from workspace.core.pages import CachedViewRestrictions
 from workspace.core.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE, name_in
 from workspace.core.zones import time_zone_name
 from workspace.site.models import IntroPage
@@ -129,7 +130,7 @@ class MeetingQuerySet(PageQuerySet):
 MeetingManager = PageManager.from_queryset(MeetingQuerySet)
 
 
-class MeetingPage(Page):
+class MeetingPage(CachedViewRestrictions, Page):
     base_form_class = MeetingPageForm
 
     class Kind(models.TextChoices):

@@ -26,6 +26,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from workspace.core.choices import Pillar
+from workspace.core.pages import CachedViewRestrictions
 from workspace.live.models import SequencedStream
 from workspace.site.models import GovernmentPage, IntroPage
 
@@ -294,7 +295,7 @@ class WorkPlanPageForm(WagtailAdminPageForm):
             )
 
 
-class WorkPlanPage(Page):
+class WorkPlanPage(CachedViewRestrictions, Page):
     """A government's annual work plan against the four pillars (approved by the coordinators)."""
 
     year = models.PositiveSmallIntegerField(
@@ -362,7 +363,18 @@ class WorkPlanPage(Page):
             build=lambda: GovernmentPage.objects.parent_of(self).first(),
         )
 
+    # Served from its URL, the plan is read without its pillars (200 activities are ~230 KB of
+    # JSON to decode on every view): a reader's body usually comes from the cache
+    # (`services.plan_body_version`); the pillars are read, all at once, when something asks.
+    fields_read_on_demand = tuple(PILLAR_FIELDS.values())
+
+    def read_pillars(self):
+        deferred = self.get_deferred_fields() & set(PILLAR_FIELDS.values())
+        if deferred:
+            self.refresh_from_db(fields=sorted(deferred))
+
     def structure(self):
+        self.read_pillars()
         return read_structure(self)
 
     def activities(self):
@@ -384,6 +396,7 @@ class WorkPlanPage(Page):
     def part_anchors(self):
         """The anchors of `discussion_anchors` without their labels: a walk of the raw data, made
         once per version of the pillars this object holds (every panel of a plan asks it)."""
+        self.read_pillars()
         streams = tuple(getattr(self, field_name) for field_name in PILLAR_FIELDS.values())
         known = self.__dict__.get("_part_anchors")
         if known is not None and all(a is b for a, b in zip(known[0], streams, strict=True)):

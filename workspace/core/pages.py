@@ -13,7 +13,7 @@ meetings) and adds its own on top; none compares governments by hand.
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from wagtail.models import GroupApprovalTask, GroupPagePermission, PageViewRestriction
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, PageViewRestriction
 from wagtail.permissions import page_permission_policy
 
 from workspace.core import memo
@@ -38,10 +38,23 @@ def view_restrictions_of(page):
             page.pk,
             page.path,
             namespaces=("pages", "restrictions"),
-            build=lambda: list(page.get_view_restrictions().prefetch_related("groups")),
+            build=lambda: list(Page.get_view_restrictions(page).prefetch_related("groups")),
         )
         page._workspace_view_restrictions = cached
     return cached
+
+
+class CachedViewRestrictions:
+    """For the workspace's page types: Wagtail asks a page's view restrictions before serving it
+    (`check_view_restrictions`, two queries on every page view); answered from the cache
+    (`view_restrictions_of`) as an evaluated queryset, so that a caller may still filter it."""
+
+    def get_view_restrictions(self):
+        restrictions = view_restrictions_of(self)
+        queryset = PageViewRestriction.objects.filter(pk__in=[restriction.pk for restriction in restrictions])
+        queryset._result_cache = list(restrictions)
+        queryset._prefetch_done = True
+        return queryset
 
 
 def may_edit_any_page(user):

@@ -8,6 +8,7 @@ on each GovernmentPage subtree, not code in views.
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -38,6 +39,7 @@ from wagtail.search.tasks import insert_or_update_object_task
 
 from workspace.accounts.models import focal_points_group_name
 from workspace.core.choices import Pillar  # noqa: F401  (the library's filters import it from here)
+from workspace.core.pages import CachedViewRestrictions
 from workspace.core.reference import GOVERNMENT_CODES, GOVERNMENTS_BY_CODE
 from workspace.core.text import WORD, fold_accents, search_words  # noqa: F401  (search_words: used by filters)
 
@@ -46,7 +48,7 @@ from .blocks import RICH_TEXT_FEATURES, KeyFiguresBlock, PracticeBodyBlock
 LANGUAGE_CHOICES = [("es", "Español"), ("en", "English"), ("fr", "Français")]
 
 
-class IntroPage(Page):
+class IntroPage(CachedViewRestrictions, Page):
     """A page with a short plain-text introduction (abstract base)."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -71,11 +73,15 @@ class HomePage(IntroPage):
         from .caching import with_cached_locale
 
         if not path_components:
-            return super().route(request, path_components)
+            return super(HomePage, with_cached_locale(self)).route(request, path_components)
         url_path = self.url_path + "/".join(path_components) + "/"
-        page = Page.objects.filter(path__startswith=self.path, url_path=url_path).specific().first()
-        if page is None or type(page).route is not Page.route:
+        found = Page.objects.filter(path__startswith=self.path, url_path=url_path).values_list("pk", "content_type")
+        found = found.first()
+        model = ContentType.objects.get_for_id(found[1]).model_class() if found else None
+        if model is None or model.route is not Page.route:
             return super().route(request, path_components)
+        # A page type may leave heavy fields to be read when asked (`fields_read_on_demand`).
+        page = model.objects.defer(*getattr(model, "fields_read_on_demand", ())).get(pk=found[0])
         return with_cached_locale(page).route(request, [])
 
     def get_context(self, request, *args, **kwargs):
@@ -115,7 +121,7 @@ class PillarIndexPage(IntroPage):
         return context
 
 
-class PillarPage(Page):
+class PillarPage(CachedViewRestrictions, Page):
     number = models.PositiveSmallIntegerField(_("number"))
     description = models.TextField(_("description"), blank=True)
 
@@ -150,7 +156,7 @@ class GovernmentIndexPage(IntroPage):
         return context
 
 
-class GovernmentPage(Page):
+class GovernmentPage(CachedViewRestrictions, Page):
     """One of the nine governments; its subtree holds what that government owns."""
 
     code = models.CharField(
@@ -384,7 +390,7 @@ class BestPracticeForm(WagtailAdminPageForm):
         return super().save(commit=commit)
 
 
-class BestPracticePage(Page):
+class BestPracticePage(CachedViewRestrictions, Page):
     """A best practice shared by one government, approved by the coordinators."""
 
     class InstrumentType(models.TextChoices):

@@ -117,7 +117,7 @@
       });
   }
 
-  function openHistory(details) {
+  function openHistory(details, plan) {
     var content = details.querySelector("[data-progress-history-content]");
     var fallback = content && content.querySelector("[data-progress-history-fallback]");
     if (!details.open || !fallback || details.dataset.loading || !window.fetch) {
@@ -140,7 +140,7 @@
         error.setAttribute("data-progress-history-error", "");
         error.setAttribute("role", "alert");
         error.className = "form-errors";
-        error.textContent = " " + details.dataset.textFailed;
+        error.textContent = " " + plan.dataset.textHistoryFailed;
         fallback.appendChild(error);
       })
       .then(function () {
@@ -160,12 +160,14 @@
       "toggle",
       function (event) {
         if (event.target.matches && event.target.matches("details[data-progress-history]")) {
-          openHistory(event.target);
+          openHistory(event.target, plan);
         }
       },
       true
     );
-    Array.prototype.forEach.call(plan.querySelectorAll("details[data-progress-history][open]"), openHistory);
+    Array.prototype.forEach.call(plan.querySelectorAll("details[data-progress-history][open]"), function (details) {
+      openHistory(details, plan);
+    });
     if (window.fetch && window.FormData) {
       Array.prototype.forEach.call(plan.querySelectorAll("[data-progress-form]"), function (form) {
         form.noValidate = true; // the server's messages, in the member's language, not the browser's
