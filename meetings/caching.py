@@ -11,7 +11,8 @@ Namespaces, bumped by the receivers below (connected in `MeetingsConfig.ready()`
   decisions, action items, invited governments and pillars, named invitations);
 - "meeting-invitees": who is invited may have changed (a member's groups, a member saved or
   deleted, a member's audit-logged change: deactivation and reactivation update the row directly);
-- "rsvp:<translation key>": a meeting's answers or attendance changed.
+- "rsvp:<translation key>": a meeting's answers or attendance changed; "rsvp-of:<member>": one of
+  the member's answers changed.
 
 Lists that depend on the time (upcoming/past) also carry `next_meeting_end`: the earliest end of a
 live meeting still to come, so a meeting that ends moves to "past" on the next request.
@@ -34,6 +35,28 @@ SHARED = (PAGES, MEETINGS)
 
 def answers_namespace(meeting_key):
     return f"rsvp:{meeting_key}"
+
+
+def member_answers_namespace(member_id):
+    return f"rsvp-of:{member_id}"
+
+
+def answers_of(member):
+    """The member's answers, {meeting translation key (str): answer}, from the cache (namespace
+    "rsvp-of:<member>", new when one of them changes)."""
+    from .models import Participation
+
+    return memo.get_or_build(
+        "meeting-answers-of",
+        member.pk,
+        namespaces=(member_answers_namespace(member.pk),),
+        build=lambda: {
+            str(key): answer
+            for key, answer in Participation.objects.filter(member_id=member.pk)
+            .exclude(answer="")
+            .values_list("meeting_key", "answer")
+        },
+    )
 
 
 def digest(*parts):
@@ -103,7 +126,7 @@ def _meeting_rows_changed(sender=None, **kwargs):
 
 
 def _answers_changed(sender=None, instance=None, **kwargs):
-    memo.bump(answers_namespace(instance.meeting_key))
+    memo.bump(answers_namespace(instance.meeting_key), member_answers_namespace(instance.member_id))
 
 
 def _invitees_changed(sender=None, **kwargs):

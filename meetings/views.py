@@ -274,21 +274,16 @@ class MeetingListing:
 
 def meeting_index_context(request, *, index):
     """Rendered once per question and kind of viewer (`{% cache %}`, key `listing_key`); the
-    member's answers to the meetings listed are read on every request (one query) and are part of
-    the key, so members who answered alike share the fragment."""
-    viewer = request.user
+    member's answers to the meetings listed are part of the key, so members who answered alike
+    share the fragment."""
     listing = MeetingListing(request, index=index)
-    keys = listing.listed_keys()
-    answers = dict(
-        Participation.objects.filter(member=viewer, meeting_key__in=keys)
-        .exclude(answer="")
-        .values_list("meeting_key", "answer")
-    )
+    own = caching.answers_of(request.user)
+    answers = {key: own[key] for key in map(str, listing.listed_keys()) if key in own}
 
     def meetings():
         labels = dict(Participation.Answer.choices)
         for meeting in listing.meetings:
-            meeting.my_answer = labels.get(answers.get(meeting.translation_key), "")
+            meeting.my_answer = labels.get(answers.get(str(meeting.translation_key)), "")
         return listing.meetings
 
     return {
