@@ -178,9 +178,7 @@ def test_the_venue_never_reaches_a_member_who_is_not_invited(client_for, coordin
 
 
 def test_draft_outcomes_never_reach_a_member_through_the_page(client_for, coordinator, participant):
-    meeting = make_meeting(
-        starts_at=timezone.now() - timedelta(days=2), status="held", minutes="<p>Acta reservada</p>"
-    )
+    meeting = make_meeting(starts_at=timezone.now() - timedelta(days=2), status="held", minutes="<p>Acta reservada</p>")
     Decision.objects.create(page=meeting, text="Decisión aún en borrador")
     guatemala = make_member("focal_point", government_code="GT")
     assert "Acta reservada" in read(client_for(coordinator), meeting.url)
