@@ -43,9 +43,7 @@ def is_invitee(user, meeting):
     answers = meeting.__dict__.setdefault("_invitee_answers", {})
     if user.pk not in answers:
         groups = {focal_points_group_name(code) for code in meeting.invited_government_codes}
-        answers[user.pk] = bool(groups & user.group_names) or (
-            bool(meeting.pk) and meeting.invited_members.filter(pk=user.pk).exists()
-        )
+        answers[user.pk] = bool(groups & user.group_names) or user.pk in meeting.invited_member_ids
     return answers[user.pk]
 
 

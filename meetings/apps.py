@@ -10,11 +10,13 @@ class MeetingsConfig(AppConfig):
         from workplans.links import register_activity_links
         from workspace.live import streams
 
+        from . import caching
         from .notices import register_kinds
         from .plan_links import action_item_links
         from .streams import RsvpStream
 
         register_kinds()
+        caching.connect()
         streams.register(RsvpStream())
         register_activity_links("meetings.action_items", action_item_links)
 

@@ -44,6 +44,16 @@ class MeetingFilter(django_filters.FilterSet):
         self.filters["government"].extra["choices"] = [(code, government_name(code)) for code in GOVERNMENT_CODES]
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
 
+    def at_all_times(self):
+        """The same question without upcoming/past (the month view shows the month asked for),
+        from this filter's own form: no second FilterSet."""
+        queryset = self.queryset.all()
+        self.errors  # noqa: B018 (validates the form, as `qs` does)
+        for name, value in self.form.cleaned_data.items():
+            if name != "when":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def filter_when(self, queryset, name, value):
         if value == "past":
             return queryset.past(self.now)

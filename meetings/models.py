@@ -253,6 +253,13 @@ class MeetingPage(CachedViewRestrictions, Page):
         return sorted(link.government for link in self.invited_government_links.all())
 
     @cached_property
+    def invited_member_ids(self):
+        """The named invitees' ids (a revision's own, in memory, when previewed)."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(member.pk for member in self.invited_members.all())
+
+    @cached_property
     def pillar_numbers(self):
         return sorted(link.pillar for link in self.pillar_links.all())
 

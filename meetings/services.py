@@ -16,10 +16,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workspace.core import memo
 from workspace.live.groups import page_group
 from workspace.live.sender import send_on_commit
 
-from . import notices
+from . import caching, notices
 from .access import check_coordinator, check_may_correct, check_may_propose, check_may_rsvp, invitees_of
 from .models import (
     REMINDER_LEAD,
@@ -70,7 +71,19 @@ def submit_rsvp(*, meeting, member, answer, now=None):
 
 
 def rsvp_counters(meeting):
-    """How many invitees answered each way, and how many have not answered (one query)."""
+    """How many invitees answered each way, and how many have not answered: from the cache, new
+    when an answer, the invitations or the members invited change (`caching`). For live rows
+    (a preview's invitations are its own: `count_answers`)."""
+    return memo.get_or_build(
+        "rsvp-counters",
+        meeting.pk,
+        namespaces=(*caching.SHARED, caching.INVITEES, caching.answers_namespace(meeting.translation_key)),
+        build=lambda: count_answers(meeting),
+    )
+
+
+def count_answers(meeting):
+    """`rsvp_counters`, read now (one query)."""
     key = meeting.translation_key
     members = get_user_model().objects.filter(pk__in=invitees_of(meeting).values("pk"))
 

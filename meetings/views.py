@@ -8,6 +8,7 @@ see, 403 with the reason (not invited, cancelled, started), 400 for an invalid a
 import calendar as month_calendar
 import csv
 import functools
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +30,7 @@ from workspace.core import memo
 from workspace.core.zones import time_zone_name
 from workspace.site.caching import live_section
 
-from . import services
+from . import caching, services
 from .access import (
     access_meeting_by_id,
     can_view_meeting_details,
@@ -41,6 +43,7 @@ from .access import (
     proposal_refusal,
     rsvp_refusal,
 )
+from .caching import next_meeting_end
 from .calendar import feed_calendar, meeting_calendar
 from .filters import MeetingFilter, OutcomeFilter
 from .forms import AgendaProposalForm, CorrectionForm, DecisionForm, RsvpForm
@@ -63,23 +66,33 @@ def wants_json(request):
 
 
 def meeting_page_context(request, *, meeting):
+    """What every member sees alike is rendered once (`{% cache %}` blocks of the template, keyed by
+    `fragment_key` and the answers of the access rules that decide what each block shows); what is
+    the member's own (their answer, forms, proposals, corrections, discussions) is read per request."""
     viewer = request.user
-    if meeting.live and not getattr(request, "is_preview", False):
-        # The live page's own rows (invited governments, pillars, agenda) and the action items
-        # carried over from earlier meetings are the same for every member: from the cache
-        # (namespace "pages", new on every publish). A preview reads the revision's own.
-        shared = memo.get_or_build(
-            "meeting-content",
-            meeting.pk,
-            namespaces=("pages",),
-            build=lambda: {
-                "invited_government_codes": meeting.invited_government_codes,
-                "pillar_numbers": meeting.pillar_numbers,
-                "agenda": list(meeting.agenda_items.select_related("document")),
-                "carried_over": carried_over_action_items(meeting),
-            },
+    shared = meeting.live and not getattr(request, "is_preview", False)
+    if shared:
+        # The live page's own rows (invited governments and members, pillars, agenda) and the
+        # action items carried over from earlier meetings are the same for every member: from the
+        # cache. A preview reads the revision's own.
+        meeting.__dict__.update(
+            memo.get_or_build(
+                "meeting-content",
+                meeting.pk,
+                namespaces=caching.SHARED,
+                build=lambda: {
+                    "invited_government_codes": meeting.invited_government_codes,
+                    "invited_member_ids": meeting.invited_member_ids,
+                    "pillar_numbers": meeting.pillar_numbers,
+                    "agenda": list(meeting.agenda_items.select_related("document")),
+                    "carried_over": carried_over_action_items(meeting),
+                },
+            )
         )
-        meeting.__dict__.update(shared)
+    else:
+        meeting.__dict__["agenda"] = list(meeting.agenda_items.select_related("document"))
+        meeting.__dict__["carried_over"] = carried_over_action_items(meeting)
+    coordinator = is_coordinator(viewer)
     details = can_view_meeting_details(viewer, meeting)
     invited = is_invitee(viewer, meeting)
     participation = (
@@ -92,35 +105,65 @@ def meeting_page_context(request, *, meeting):
             for row in services.roster(meeting)
             if row["government"] == viewer.government_code and row["member"].pk != viewer.pk
         ]
-    if "carried_over" not in meeting.__dict__:
-        meeting.__dict__["agenda"] = list(meeting.agenda_items.select_related("document"))
-        meeting.__dict__["carried_over"] = carried_over_action_items(meeting)
-    agenda = meeting.agenda  # the page's own `agenda` (minutes, panels) reads the same rows
     show_outcomes = can_view_outcomes(viewer, meeting)
+    # Blocks rendered for one member only (a preview, a page not live) are never read again.
+    fragment_key = meeting_fragment_key(meeting) if shared else uuid.uuid4().hex
     return {
         "meeting": meeting,
+        "fragment_timeout": memo.TIMEOUT if shared else 0,
+        "fragment_key": fragment_key,
         "show_details": details,
         "is_invited": invited,
-        "is_coordinator": is_coordinator(viewer),
+        "is_coordinator": coordinator,
         "participation": participation,
         "rsvp_refusal": rsvp_refusal(viewer, meeting) if invited else None,
-        "rsvp_form": RsvpForm(initial={"answer": participation.answer if participation else ""}),
+        "rsvp_form": SimpleLazyObject(
+            lambda: RsvpForm(initial={"answer": participation.answer if participation else ""})
+        ),
         "answers": Participation.Answer.choices,
-        "counters": services.rsvp_counters(meeting),
+        "counters": services.rsvp_counters(meeting) if shared else services.count_answers(meeting),
         "colleagues": colleagues,
-        "agenda": agenda,
-        "capital_times": meeting.capital_times(),
+        "agenda": meeting.agenda,  # the page's own `agenda` (minutes, panels) reads the same rows
+        "agenda_rows": agenda_rows(request, meeting, key=fragment_key if shared else None),
+        # Read only when a block is rendered.
+        "capital_times": SimpleLazyObject(meeting.capital_times),
         "viewer_zone": time_zone_name(timezone.get_current_timezone_name()),  # "hora de Costa Rica"
         "show_outcomes": show_outcomes,
-        # Read only when the outcomes are shown.
-        "decisions": list(meeting.decisions.all()) if show_outcomes else [],
-        "action_items": list(meeting.action_items.all()) if show_outcomes else [],
-        "carried_over": meeting.__dict__["carried_over"],
-        "overlaps": services.overlapping_meetings(meeting) if is_coordinator(viewer) else [],
+        "decisions": SimpleLazyObject(lambda: list(meeting.decisions.all()) if show_outcomes else []),
+        "action_items": SimpleLazyObject(lambda: list(meeting.action_items.all()) if show_outcomes else []),
+        "carried_over": meeting.carried_over,
+        "overlaps": SimpleLazyObject(lambda: services.overlapping_meetings(meeting) if coordinator else []),
         "index": live_section(MeetingIndexPage, locale_id=meeting.locale_id),
         **proposals_context(viewer, meeting, invited=invited),
         **corrections_context(viewer, meeting),
     }
+
+
+def meeting_fragment_key(meeting):
+    """What every block of a live meeting's page depends on besides the access answers: the row as
+    loaded, the meetings' versions (its rows, other meetings: overlaps, carried-over items, links),
+    the language and the viewer's zone (times)."""
+    return caching.digest(
+        meeting.pk,
+        caching.row_fingerprint(meeting),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        *memo.versions(*caching.SHARED),
+    )
+
+
+def agenda_rows(request, meeting, *, key):
+    """Each agenda item with its title, times and document rendered once per `key` (None: not
+    kept); its discussion panel is the member's own and is rendered beside it: [(item, html)]."""
+
+    def render():
+        return [
+            render_to_string("meetings/includes/agenda_item.html", {"item": item, "meeting": meeting}, request)
+            for item in meeting.agenda
+        ]
+
+    heads = render() if key is None else memo.get_or_build("meeting-agenda-heads", key, build=render)
+    return list(zip(meeting.agenda, heads, strict=True))
 
 
 def proposals_context(viewer, meeting, *, invited):
@@ -181,42 +224,87 @@ def carried_over_action_items(meeting):
     )
 
 
-def meeting_index_context(request, *, index):
-    viewer = request.user
-    language = index.locale.language_code
-    base = MeetingPage.objects.visible_to(viewer).for_language(language).for_listing()
-    meetings_filter = MeetingFilter(request.GET, queryset=base)
-    meetings = list(meetings_filter.qs[:100]) if meetings_filter.is_valid() else []
-    answers = dict(
-        Participation.objects.filter(member=viewer, meeting_key__in=[m.translation_key for m in meetings]).values_list(
-            "meeting_key", "answer"
+class MeetingListing:
+    """The meetings index as one member asks it: the filters, the list and the month, read only
+    when the fragment is rendered (a cache miss). What it shows depends on the question (every
+    parameter), the languages, the viewer's zone, the month, being a coordinator (drafts) and the
+    meetings' rows and times: `key` names all of them; the member's own answers are keyed apart."""
+
+    def __init__(self, request, *, index):
+        self.request = request
+        self.viewer = request.user
+        self.language = index.locale.language_code
+        self.coordinator = is_coordinator(self.viewer)
+        self.first = requested_month(request)
+        question = sorted((name, sorted(request.GET.getlist(name))) for name in request.GET)
+        self.key = caching.digest(
+            index.pk,
+            self.coordinator,
+            self.language,
+            get_language(),
+            timezone.get_current_timezone_name(),
+            question,
+            self.first,
+            next_meeting_end(),
+            *memo.versions(*caching.SHARED),
         )
-    )
-    labels = dict(Participation.Answer.choices)
-    for meeting in meetings:
-        meeting.my_answer = labels.get(answers.get(meeting.translation_key), "")
+
+    @functools.cached_property
+    def base(self):
+        return MeetingPage.objects.visible_to(self.viewer).for_language(self.language).for_listing()
+
+    @functools.cached_property
+    def filter(self):
+        return MeetingFilter(self.request.GET, queryset=self.base)
+
+    @functools.cached_property
+    def meetings(self):
+        return list(self.filter.qs[:100]) if self.filter.is_valid() else []
+
+    @functools.cached_property
+    def month(self):
+        return month_view(self.first, self.filter.at_all_times())
+
+    def listed_keys(self):
+        """The translation keys of the meetings listed, from the cache."""
+        return memo.get_or_build(
+            "meeting-index-keys", self.key, build=lambda: [meeting.translation_key for meeting in self.meetings]
+        )
+
+
+def meeting_index_context(request, *, index):
+    """Rendered once per question and kind of viewer (`{% cache %}`, key `listing_key`); the
+    member's answers to the meetings listed are part of the key, so members who answered alike
+    share the fragment."""
+    listing = MeetingListing(request, index=index)
+    own = caching.answers_of(request.user)
+    answers = {key: own[key] for key in map(str, listing.listed_keys()) if key in own}
+
+    def meetings():
+        labels = dict(Participation.Answer.choices)
+        for meeting in listing.meetings:
+            meeting.my_answer = labels.get(answers.get(str(meeting.translation_key)), "")
+        return listing.meetings
+
     return {
-        "filter": meetings_filter,
-        "meetings": meetings,
-        "month": month_view(request, MeetingFilter(_all_times(request.GET), queryset=base).qs),
+        "listing_key": f"{listing.key}:{caching.digest(sorted(answers.items()))}",
+        "filter": SimpleLazyObject(lambda: listing.filter),
+        "meetings": SimpleLazyObject(meetings),
+        "month": SimpleLazyObject(lambda: listing.month),
     }
 
 
-def _all_times(data):
-    """The same filters without upcoming/past: the month view shows the month asked for."""
-    data = data.copy()
-    data["when"] = "all"
-    return data
-
-
-def month_view(request, queryset):
-    """Weeks of the requested month (`?month=YYYY-MM`, else this month) with meetings per day, in the viewer's zone."""
-    today = timezone.localdate()
+def requested_month(request):
+    """The first day of the month asked for (`?month=YYYY-MM`), else of this month in the viewer's zone."""
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        first = date(year, month, 1)
+        return date(year, month, 1)
     except (ValueError, TypeError):
-        first = today.replace(day=1)
+        return timezone.localdate().replace(day=1)
+
+
+def month_view(first, queryset):
+    """Weeks of the month starting on `first` with meetings per day, in the viewer's zone."""
     zone = timezone.get_current_timezone()
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
     start = datetime.combine(first, time.min, tzinfo=zone)

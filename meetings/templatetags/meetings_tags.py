@@ -1,8 +1,10 @@
 from django import template
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from meetings import caching
 from meetings.access import is_coordinator
 from meetings.models import MeetingIndexPage, MeetingPage
 from workspace.core import memo
@@ -40,27 +42,40 @@ def upcoming_meetings(context, limit=UPCOMING_ON_HOME):
     }
 
 
-@register.inclusion_tag("meetings/includes/open_action_items.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def open_action_items(context, government_code):
     """A government page's open action items (owned by that government), from meetings whose outcomes
-    the member may read, in the page's language (one query)."""
-    from meetings.models import ActionItem
-
+    the member may read, in the page's language: rendered once per government, language and kind of
+    reader (`caching.outcomes_reader_class`), again when a meeting or its rows change."""
     request = context.get("request")
     member = getattr(request, "user", None)
     language = (get_language() or "es")[:2]
-    meetings = MeetingPage.objects.with_readable_outcomes(member).for_language(language) if member else None
-    items = (
-        list(
-            ActionItem.objects.filter(page__in=meetings.values("pk"), owner_government=government_code)
-            .open()
-            .select_related("page")
-            .order_by("due_date", "page__starts_at", "pk")
-        )
-        if meetings is not None
-        else []
+    if not member:
+        return render_to_string("meetings/includes/open_action_items.html", {"items": []}, request)
+    return memo.get_or_build(
+        "government-action-items",
+        government_code,
+        language,
+        caching.outcomes_reader_class(member),
+        namespaces=caching.SHARED,
+        build=lambda: render_to_string(
+            "meetings/includes/open_action_items.html",
+            {"items": _open_action_items(member, government_code, language=language)},
+            request,
+        ),
     )
-    return {"items": items, "request": request}
+
+
+def _open_action_items(member, government_code, *, language):
+    from meetings.models import ActionItem
+
+    meetings = MeetingPage.objects.with_readable_outcomes(member).for_language(language)
+    return list(
+        ActionItem.objects.filter(page__in=meetings.values("pk"), owner_government=government_code)
+        .open()
+        .select_related("page")
+        .order_by("due_date", "page__starts_at", "pk")
+    )
 
 
 @register.inclusion_tag("meetings/includes/rsvp_counters.html")
