@@ -68,10 +68,11 @@ class HomePage(IntroPage):
 
     def route(self, request, path_components):
         """Wagtail walks the tree from here, two queries per level; no page type of the workspace
-        routes its own sub-paths, so the page at this URL path is read at once, from the cache
-        (namespace "pages": new on every save, publish, unpublish, move or deletion of a page), its
-        locale too. Anything else (no such page) takes Wagtail's walk, which answers 404. Wagtail
-        still checks the page's view restrictions before serving it, as for any page."""
+        routes its own sub-paths, so the page at this URL path is read at once: which page it is
+        from the cache (namespace "pages": new on every save, publish, unpublish, move or deletion
+        of a page), its row from the database (one query: what it holds is always the stored
+        row), its locale from the cache. Anything else (no such page) takes Wagtail's walk, which
+        answers 404. Wagtail still checks the page's view restrictions before serving it."""
         from workspace.core import memo
 
         from .caching import PAGES, with_cached_locale
@@ -79,21 +80,25 @@ class HomePage(IntroPage):
         if not path_components:
             return super(HomePage, with_cached_locale(self)).route(request, path_components)
         url_path = self.url_path + "/".join(path_components) + "/"
-        page = memo.get_or_build(
-            "page-at", self.path, url_path, namespaces=(PAGES,), build=lambda: self._page_at(url_path)
+        found = memo.get_or_build(
+            "page-at",
+            self.path,
+            url_path,
+            namespaces=(PAGES,),
+            build=lambda: (
+                Page.objects.filter(path__startswith=self.path, url_path=url_path)
+                .values_list("pk", "content_type")
+                .first()
+            ),
         )
+        model = ContentType.objects.get_for_id(found[1]).model_class() if found else None
+        page = None
+        if model is not None and model.route is Page.route:
+            # A page type may leave heavy fields to be read when asked (`fields_read_on_demand`).
+            page = model.objects.defer(*getattr(model, "fields_read_on_demand", ())).filter(pk=found[0]).first()
         if page is None:
             return super().route(request, path_components)
         return with_cached_locale(page).route(request, [])
-
-    def _page_at(self, url_path):
-        found = Page.objects.filter(path__startswith=self.path, url_path=url_path).values_list("pk", "content_type")
-        found = found.first()
-        model = ContentType.objects.get_for_id(found[1]).model_class() if found else None
-        if model is None or model.route is not Page.route:
-            return None
-        # A page type may leave heavy fields to be read when asked (`fields_read_on_demand`).
-        return model.objects.defer(*getattr(model, "fields_read_on_demand", ())).get(pk=found[0])
 
     def get_context(self, request, *args, **kwargs):
         from workspace.core import memo
