@@ -3,7 +3,6 @@ cache (`{% cache %}` in site/pillar_page.html): every change shows on the next r
 kind of member, and a draft never reaches it (docs/architecture.md, "Caching")."""
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -15,14 +14,6 @@ pytestmark = pytest.mark.django_db
 
 KINDS = ("participant", "focal point GT", "focal point HN", "coordinator")
 URL = "/{language}/pillars/capacity-building/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    assert "locmem" in settings.CACHES["default"]["BACKEND"].lower() or "redis" in settings.CACHES["default"]["BACKEND"]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
