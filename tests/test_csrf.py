@@ -109,7 +109,7 @@ def site_post_patterns():
 def test_every_site_post_endpoint_is_listed():
     """A new POST endpoint of discussions or accounts needs a row in SITE_POSTS (or is a GET view)."""
     get_views = {"discussions:comments", "discussions:events", "discussions:older", "discussions:page_thread"}
-    get_views |= {"discussions:part_panel"}
+    get_views |= {"discussions:part_panel", "discussions:comment_form", "discussions:moderation_form"}
     get_views |= {"discussions:mention_candidates", "notifications:list", "accounts:accept_invitation"}
     # The roster's POST (attendance) is only accepted once the meeting has started: tests/meetings.
     get_views |= {"meetings:ics", "meetings:roster", "meetings:roster_csv", "meetings:feed"}

@@ -644,6 +644,21 @@ RULES = [
         objects=BOTH,
     ),
     rule(
+        "a comment's reply form on a page of its own (the link without JavaScript): any member who may see"
+        " the thread; a draft's are 404 to strangers",
+        SEE_THREAD,
+        names=["discussions:comment_form"],
+        fill=lambda world, state, key="": {**discussion_kwargs(world, state), "action": "reply"},
+        objects=BOTH,
+    ),
+    rule(
+        "a comment's hide form on a page of its own: coordinators; strangers to a draft get 404",
+        members(participant=(FORBIDDEN, NOT_FOUND), gt=FORBIDDEN, hn=(FORBIDDEN, NOT_FOUND), coordinator=OK),
+        names=["discussions:moderation_form"],
+        fill=lambda world, state, key="": {**discussion_kwargs(world, state), "action": "hide"},
+        objects=BOTH,
+    ),
+    rule(
         "discussion posting and following: any member who may see the thread",
         members(participant=NOT_ALLOWED, gt=NOT_ALLOWED, hn=NOT_ALLOWED, coordinator=NOT_ALLOWED),
         names=["discussions:post", "discussions:follow", "discussions:unfollow"],

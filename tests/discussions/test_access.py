@@ -107,6 +107,8 @@ URL_RULES = {
     "flag": ("post", lambda draft, comment: [comment.pk]),
     "hide": ("post", lambda draft, comment: [comment.pk]),
     "restore": ("post", lambda draft, comment: [comment.pk]),
+    "comment_form": ("get", lambda draft, comment: [comment.pk, "reply"]),
+    "moderation_form": ("get", lambda draft, comment: [comment.pk, "hide"]),
     "lock": ("post", lambda draft, comment: [draft.pk]),
     "unlock": ("post", lambda draft, comment: [draft.pk]),
     "comments": ("get", lambda draft, comment: [draft.pk]),

@@ -108,10 +108,18 @@ class MembersDiscussLive(DiscussionJourney):
 
         # Bruno replies, picking Ana from the @mention autocomplete with the keyboard.
         bruno_comment = bruno_panel.locator(f"#comment-{ana_comment.pk}")
+        # The panel's one reply form moves under the comment (beside its article), focus in its box.
+        bruno_item = bruno_panel.locator(f'[data-item-id="{ana_comment.pk}"]')
         bruno_comment.get_by_text("Reply", exact=True).click()
-        reply_box = bruno_comment.get_by_label("Your reply")
+        reply_box = bruno_item.get_by_label("Your reply")
+        expect(reply_box).to_be_focused()
+        reply_box.press("Escape")  # Escape puts it back, the focus returns to the link
+        expect(reply_box).to_be_hidden()
+        expect(bruno_comment.get_by_text("Reply", exact=True)).to_be_focused()
+        bruno_comment.get_by_text("Reply", exact=True).press("Enter")
+        expect(reply_box).to_be_focused()
         reply_box.press_sequentially("@Andrés")  # accents typed are matched too
-        mentions = bruno_comment.get_by_role("listbox")
+        mentions = bruno_item.get_by_role("listbox")
         options = mentions.get_by_role("option")
         expect(options).to_have_text([re.compile(r"^Andrés Alvarado")])
         expect(reply_box).to_have_attribute("aria-expanded", "true")
@@ -145,7 +153,7 @@ class MembersDiscussLive(DiscussionJourney):
         expect(reply_box).to_be_focused()
         expect(reply_box).to_have_value(f"@{handle} ")
         reply_box.press_sequentially("which agency runs the interview?")
-        bruno_comment.get_by_role("button", name="Post reply").click()
+        bruno_item.get_by_role("button", name="Post reply").click()
         expect(reply_box).to_be_hidden()
         # Her bell lights up with one unread notification; Andrés, not mentioned, has none.
         for panel in (ana_panel, bruno_panel, carla_panel):
@@ -156,9 +164,12 @@ class MembersDiscussLive(DiscussionJourney):
 
         # The coordinator hides Ana's comment with a reason: both members see the placeholder instead.
         carla_comment = carla_panel.locator(f"#comment-{ana_comment.pk}")
+        carla_item = carla_panel.locator(f'[data-item-id="{ana_comment.pk}"]')
         carla_comment.get_by_text("Hide", exact=True).click()
-        carla_comment.get_by_label("Reason (shown to the author)").fill("Names a child in care.")
-        carla_comment.get_by_role("button", name="Hide comment").click()
+        carla_item.get_by_label("Reason (shown to the author)").fill("Names a child in care.")
+        carla_item.get_by_role("button", name="Hide comment").click()
+        expect(carla_item.get_by_label("Reason (shown to the author)")).to_be_hidden()
+        expect(carla_comment.get_by_text("Restore", exact=True)).to_be_focused()
         for panel in (ana_panel, bruno_panel):
             hidden = panel.locator(f"#comment-{ana_comment.pk}")
             expect(hidden.locator(".comment__placeholder")).to_have_text(HIDDEN)

@@ -10,10 +10,14 @@ import copy
 import zoneinfo
 from contextlib import contextmanager
 
+from django.core.cache import cache
 from django.db.models import Count, Q, prefetch_related_objects
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
+from workspace.core import memo
 from workspace.live.streams import REPLAY_BATCH, StreamKind
 
 from .access import (
@@ -40,9 +44,10 @@ def thread_rendering(thread, viewer, page=None):
         yield
 
 
-def prepare_comments(comments, *, viewer, thread, restrictions=None, page=None, can_post=None):
+def prepare_comments(comments, *, viewer, thread, restrictions=None, page=None, can_post=None, as_author=True):
     """Mark what the viewer may do with each comment, for the template (`can_post`: the access
-    rule's answer when the caller asked it already)."""
+    rule's answer when the caller asked it already; `as_author=False`: as if the viewer had written
+    none of them, for a list shared by every viewer of their kind)."""
     if not comments:
         return comments
     now = timezone.now()
@@ -51,13 +56,49 @@ def prepare_comments(comments, *, viewer, thread, restrictions=None, page=None, 
         can_post = can_post_in_thread(viewer, thread, page=page, restrictions=restrictions)
     for comment in comments:
         comment.thread = thread
-        comment.viewer_is_author = comment.author_id == viewer.pk
-        comment.viewer_can_edit = comment.can_be_edited_by(viewer, now=now)
-        comment.viewer_can_delete = comment.can_be_deleted_by(viewer)
+        comment.viewer_is_author = as_author and comment.author_id == viewer.pk
+        comment.viewer_can_edit = comment.viewer_is_author and comment.can_be_edited_by(viewer, now=now)
+        comment.viewer_can_delete = comment.viewer_is_author and comment.can_be_deleted_by(viewer)
         comment.viewer_can_see_body = comment.is_visible or moderator
         comment.viewer_can_reply = comment.parent_id is None and comment.is_visible and can_post
         comment.viewer_can_flag = comment.is_visible and not comment.viewer_is_author
     return comments
+
+
+def comment_actions(comment, *, viewer):
+    """What a prepared comment offers the viewer through a form of its own page or the panel's
+    shared one (templates/discussions/comment.html links to each)."""
+    actions = set()
+    if comment.viewer_can_reply:
+        actions.add("reply")
+    if comment.viewer_can_flag:
+        actions.add("flag")
+    if is_moderator(viewer) and not comment.deleted:
+        actions.add("restore" if comment.hidden else "hide")
+    return actions
+
+
+def comment_action_form(action, *, page, anchor, comment=None):
+    """What templates/discussions/comment_action_form.html needs: the form of one action for one
+    comment (its page without JavaScript) or, without `comment`, the panel's one form of that kind,
+    which discussions.js moves under the comment whose link was followed and aims at it."""
+    comment_id = comment.pk if comment is not None else 0
+    if action == "reply":
+        url = reverse("discussions:post", args=[page.pk])
+    else:
+        url = reverse(f"discussions:{action}", args=[comment_id])
+    # Ids: one comment's form on its page; the panel's, one per panel (a page may have many).
+    field_id = f"{action}-{comment_id}"
+    if comment is None:
+        field_id = "-".join(filter(None, [action, f"{page.pk}", anchor]))
+    return {
+        "action": action,
+        "url": url,
+        "comment_id": comment_id or "",
+        "anchor": anchor,
+        "field_id": field_id,
+        "shared": comment is None,
+    }
 
 
 def comment_context(*, viewer, thread):
@@ -102,9 +143,17 @@ def _with_replies(top_level, viewer):
     return top_level
 
 
-def _prepared(top_level, *, viewer, thread, page=None, restrictions=None, can_post=None):
+def _prepared(top_level, *, viewer, thread, page=None, restrictions=None, can_post=None, as_author=True):
     everything = [*top_level, *(reply for comment in top_level for reply in comment.reply_list)]
-    prepare_comments(everything, viewer=viewer, thread=thread, page=page, restrictions=restrictions, can_post=can_post)
+    prepare_comments(
+        everything,
+        viewer=viewer,
+        thread=thread,
+        page=page,
+        restrictions=restrictions,
+        can_post=can_post,
+        as_author=as_author,
+    )
     return top_level
 
 
@@ -197,7 +246,15 @@ class PageDiscussions:
             self._comments = self._read_comments()
         return self._comments.get(thread.pk, CommentPage([], older_than=None))
 
-    def _read_comments(self):
+    def comment_list(self, thread, *, request=None):
+        """The thread's latest comments as the panel shows them: (html, older_than, count shown).
+
+        Rendered once per kind of viewer and kept in the cache (`SharedCommentList`); the viewer's
+        own comments (their edit and delete forms, a hidden one's reason) are rendered for them and
+        put in its place, so no member's controls or token reach another through the cache."""
+        return SharedCommentList(self, thread).for_viewer(request)
+
+    def _read_comments(self, *, as_author=True):
         from django.db.models import F, Window
         from django.db.models.functions import RowNumber
 
@@ -223,8 +280,94 @@ class PageDiscussions:
             top_level.extend(shown)
         _with_replies(top_level, self.viewer)
         for thread, comments in pages.values():
-            _prepared(comments, viewer=self.viewer, thread=thread, page=self.page, can_post=self.may_post(thread))
+            _prepared(
+                comments,
+                viewer=self.viewer,
+                thread=thread,
+                page=self.page,
+                can_post=self.may_post(thread),
+                as_author=as_author,
+            )
         return {thread.pk: comments for thread, comments in pages.values()}
+
+
+class SharedCommentList:
+    """A panel's latest comments rendered once for every viewer of the same kind.
+
+    What the list shows a viewer who wrote none of it depends on the thread's state (its sequence
+    moves with every post, edit, deletion, hiding, restoring, locking and unlocking), the language,
+    the time zone, being a moderator (hidden text, earlier versions, hide and restore links) and
+    being allowed to post (reply links), and on the authors' names (their `member:<id>` versions,
+    checked on every read). It holds no CSRF token: replying, flagging and moderating go through
+    the panel's shared forms, rendered outside it. The viewer's own comments are cut out of it
+    (between the `<!--c<id>-->` markers of comment_list.html) and rendered for them.
+    """
+
+    def __init__(self, discussions, thread):
+        self.discussions = discussions
+        self.thread = thread
+        viewer = discussions.viewer
+        self.key = memo.key(
+            "comment-list",
+            thread.pk,
+            thread.last_sequence,
+            discussions.limit,
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            "moderator" if is_moderator(viewer) else "member",
+            "may-post" if discussions.may_post(thread) else "read-only",
+        )
+
+    def for_viewer(self, request):
+        entry = cache.get(self.key)
+        if entry is None or not self._authors_unchanged(entry):
+            entry = self._build(request)
+            cache.set(self.key, entry, memo.TIMEOUT)
+        html = entry["html"]
+        viewer_pk = getattr(self.discussions.viewer, "pk", None)
+        own = [comment_id for comment_id, author_id in entry["authors"] if author_id == viewer_pk]
+        if own:
+            html = self._with_own_comments(html, own, request)
+        return mark_safe(html), entry["older_than"], entry["count"]
+
+    @staticmethod
+    def _author_versions(author_ids):
+        return dict(zip(author_ids, memo.versions(*(f"member:{pk}" for pk in author_ids)), strict=True))
+
+    def _authors_unchanged(self, entry):
+        versions = entry["author_versions"]
+        return not versions or self._author_versions(list(versions)) == versions
+
+    def _build(self, request):
+        discussions = self.discussions
+        comments = discussions._read_comments(as_author=False).get(self.thread.pk, CommentPage([], older_than=None))
+        everything = [*comments, *(reply for comment in comments for reply in comment.reply_list)]
+        context = {"comments": comments, **comment_context(viewer=discussions.viewer, thread=self.thread)}
+        # No request: the fragment must not carry this member's CSRF token.
+        html = render_to_string("discussions/comment_list.html", context)
+        author_ids = sorted({comment.author_id for comment in everything})
+        return {
+            "html": html,
+            "older_than": comments.older_than,
+            "count": len(comments),
+            "authors": [(comment.pk, comment.author_id) for comment in everything],
+            "author_versions": self._author_versions(author_ids) if author_ids else {},
+        }
+
+    def _with_own_comments(self, html, own, request):
+        viewer = self.discussions.viewer
+        mine = list(comments_queryset(self.thread, viewer).filter(pk__in=own))
+        prepare_comments(mine, viewer=viewer, thread=self.thread, can_post=self.discussions.may_post(self.thread))
+        context = comment_context(viewer=viewer, thread=self.thread)
+        for comment in mine:
+            start_marker, end_marker = f"<!--c{comment.pk}-->", f"<!--/c{comment.pk}-->"
+            start = html.find(start_marker)
+            end = html.find(end_marker, start)
+            if start < 0 or end < 0:
+                continue
+            fragment = render_to_string("discussions/comment.html", {"comment": comment, **context}, request=request)
+            html = html[: start + len(start_marker)] + fragment + html[end:]
+        return html
 
 
 def render_comment(comment, *, viewer, thread, request=None, page=None):

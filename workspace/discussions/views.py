@@ -25,8 +25,11 @@ from .access import access_comment_by_id, access_page_by_id, access_thread_by_id
 from .forms import CommentForm, EditCommentForm, FlagForm, ModerationForm
 from .rendering import (
     LATEST_COMMENTS,
+    comment_action_form,
+    comment_actions,
     comment_context,
     events_after,
+    prepare_comments,
     render_comment,
     thread_comments,
     thread_rendering,
@@ -224,6 +227,43 @@ def older(request, thread_id):
         fragment = f"discussion-{thread.anchor}" if thread.anchor else "discussion"
         context.update(page=page, page_url=page_url(request, page, fragment, anchor=thread.anchor), older_url=older_url)
         return render(request, "discussions/older.html", context)
+
+
+def _comment_action_page(request, comment_id, action, actions):
+    """A page with one comment's form (reply, flag, hide, restore): what the comment's link opens
+    without JavaScript (with it, the panel's one form of that kind moves under the comment)."""
+    if action not in actions:
+        raise Http404
+    comment = access_comment_by_id(request.user, comment_id)
+    thread = comment.thread
+    page = policy.page_for_reader(thread)
+    prepare_comments([comment], viewer=request.user, thread=thread, page=page)
+    if action not in comment_actions(comment, viewer=request.user):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    fragment = f"discussion-{thread.anchor}" if thread.anchor else "discussion"
+    context = {
+        "comment": comment,
+        "action": action,
+        "form": comment_action_form(action, page=page, anchor=thread.anchor, comment=comment),
+        "page": page,
+        "page_url": page_url(request, page, fragment, anchor=thread.anchor),
+        **comment_context(viewer=request.user, thread=thread),
+    }
+    with thread_rendering(thread, request.user, page):
+        return render(request, "discussions/comment_form.html", context)
+
+
+@member_required
+@require_GET
+def comment_form(request, comment_id, action):
+    return _comment_action_page(request, comment_id, action, ("reply", "flag"))
+
+
+@mfa_required
+@member_required
+@require_GET
+def moderation_form(request, comment_id, action):
+    return _comment_action_page(request, comment_id, action, ("hide", "restore"))
 
 
 @member_required

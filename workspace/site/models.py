@@ -149,12 +149,20 @@ class PillarPage(CachedViewRestrictions, Page):
         verbose_name = _("pillar")
         verbose_name_plural = _("pillars")
 
+    def practices(self):
+        """The library's published practices on this pillar, readable in this page's language."""
+        return BestPracticePage.objects.in_library_with_fallback(self.locale).on_pillar(self.number)
+
     def get_context(self, request, *args, **kwargs):
+        """The listing is the same for every member: the template renders it once per version and
+        language (`{% cache %}`, key `cache_version`), so it is read only then (lazily)."""
+        from .caching import live_section
+
         context = super().get_context(request, *args, **kwargs)
-        practices = BestPracticePage.objects.in_library_with_fallback(self.locale).on_pillar(self.number)
-        context["practices"] = practices.newest_first()[:PILLAR_PAGE_PRACTICES]
-        context["practice_count"] = practices.count()
-        context["library"] = BestPracticeIndexPage.objects.live().filter(locale_id=self.locale_id).first()
+        context["practices"] = SimpleLazyObject(lambda: list(self.practices().newest_first()[:PILLAR_PAGE_PRACTICES]))
+        context["practice_count"] = lambda: self.practices().count()
+        context["library"] = SimpleLazyObject(lambda: live_section(BestPracticeIndexPage, locale_id=self.locale_id))
+        context["cache_version"] = shared_fragment_version(self, request)
         return context
 
 

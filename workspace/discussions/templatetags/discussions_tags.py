@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 
 from workspace.discussions.access import is_moderator
 from workspace.discussions.models import Flag
-from workspace.discussions.rendering import PageDiscussions
+from workspace.discussions.rendering import PageDiscussions, comment_action_form
 from workspace.discussions.services import editable_source, sanitize_comment_html
 
 register = template.Library()
@@ -26,23 +26,30 @@ def discussion_panel(context, page, anchor=""):
     if anchor not in discussions.anchors or not discussions.may_view(anchor):
         return {"hidden": True}
     thread = discussions.thread(anchor)
-    comments = discussions.comments(thread) if thread else []
+    comments_html, older_than, comment_count = ("", None, 0)
+    if thread:
+        comments_html, older_than, comment_count = discussions.comment_list(thread, request=request)
+    moderator = is_moderator(viewer)
+    can_post = discussions.may_post(thread) if thread else True
+    actions = [*(["reply"] if can_post else []), "flag", *(["hide", "restore"] if moderator else [])]
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "page": page,
         "anchor": anchor,
         "thread": thread,
-        "comments": comments,
+        "comments_html": comments_html,
+        "comment_count": comment_count,
         "viewer": viewer,
-        "is_moderator": is_moderator(viewer),
-        "can_post": discussions.may_post(thread) if thread else True,
+        "is_moderator": moderator,
+        "can_post": can_post,
         "socket_path": f"/ws/pages/{page.pk}/",
         "stream": f"discussion:{anchor}",
         "sequence": thread.last_sequence if thread else 0,
         "following": discussions.following(thread) if thread else False,
-        "older_than": getattr(comments, "older_than", None),
+        "older_than": older_than,
         "flag_reasons": Flag.Reason.choices,
+        "shared_forms": [comment_action_form(action, page=page, anchor=anchor) for action in actions],
     }
 
 

@@ -62,6 +62,10 @@
 
   function refocus(focused, article) {
     var twin = focused && focused.id && article.querySelector("#" + CSS.escape(focused.id));
+    var action = focused && focused.dataset && focused.dataset.commentAction;
+    if (!twin && action) {
+      twin = article.querySelector('[data-comment-action="' + action + '"]'); // a link has no id
+    }
     if (!twin) {
       return;
     }
@@ -87,8 +91,12 @@
     this.presence = section.querySelector("[data-presence]");
     this.typing = section.querySelector("[data-typing]");
     this.mentions = new MentionAutocomplete(section);
+    this.sharedForms = section.querySelector("[data-shared-forms]");
     section.addEventListener("submit", this.onSubmit.bind(this));
     section.addEventListener("click", this.onOlder.bind(this));
+    section.addEventListener("click", this.onCommentAction.bind(this));
+    section.addEventListener("click", this.onCancel.bind(this));
+    section.addEventListener("keydown", this.onFormKeydown.bind(this));
     section.addEventListener("input", this.onInput.bind(this));
     if (window.WorkspaceLive && window.WebSocket && this.data.liveSocket) {
       this.listen(window.WorkspaceLive.socket(this.data.liveSocket));
@@ -152,6 +160,102 @@
       .catch(function () {
         window.location.href = link.href; // the page of its own works without this script
       });
+  };
+
+  // --- The panel's shared forms ------------------------------------------------------------------
+  // A comment carries links, not forms (templates/discussions/comment.html): without this script
+  // "Reply", "Flag", "Hide" and "Restore" open a page with the form; with it, the panel's one form
+  // of that kind moves under the comment (beside its article, so a re-rendered comment keeps it),
+  // aimed at it, with the focus in its field; Cancel or Escape puts it back and returns the focus.
+
+  Discussion.prototype.sharedForm = function (action) {
+    return this.section.querySelector('[data-shared-form="' + action + '"]');
+  };
+
+  Discussion.prototype.actionLink = function (form) {
+    var id = form.dataset.commentId;
+    return id ? this.section.querySelector(
+      "#comment-" + id + ' [data-comment-action="' + form.dataset.sharedForm + '"]'
+    ) : null;
+  };
+
+  Discussion.prototype.onCommentAction = function (event) {
+    var link = event.target.closest && event.target.closest("[data-comment-action]");
+    var form = link && this.sharedForm(link.dataset.commentAction);
+    var article = link && link.closest("article.comment");
+    if (!form || !article || event.button > 0 || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return; // the link opens the form's own page
+    }
+    event.preventDefault();
+    if (form.dataset.commentId === article.dataset.commentId && !this.sharedForms.contains(form)) {
+      this.closeForm(form, true);
+    } else {
+      this.openForm(form, link, article);
+    }
+  };
+
+  Discussion.prototype.openForm = function (form, link, article) {
+    var id = article.dataset.commentId;
+    if (!this.sharedForms.contains(form)) {
+      this.closeForm(form, false);
+    }
+    if (form.dataset.commentId !== id) {
+      delete form.dataset.pendingKey; // another comment: a new submission (a typed text stays)
+      this.showError(form, "");
+    }
+    form.dataset.commentId = id;
+    if (form.dataset.actionTemplate) {
+      form.action = form.dataset.actionTemplate.replace("/0/", "/" + id + "/");
+    }
+    var parent = form.querySelector("input[name=parent]");
+    if (parent) {
+      parent.value = id;
+    }
+    article.insertAdjacentElement("afterend", form);
+    link.setAttribute("aria-expanded", "true");
+    link.setAttribute("aria-controls", form.id);
+    var field = form.querySelector("textarea, select, input:not([type=hidden])");
+    if (field) {
+      field.focus();
+    }
+  };
+
+  // Back into the panel's hidden holder; the focus returns to the comment's link if it was inside.
+  Discussion.prototype.closeForm = function (form, returnFocus) {
+    var active = document.activeElement;
+    var hadFocus = form.contains(active) || !active || active === document.body;
+    this.sharedForms.appendChild(form);
+    var link = this.actionLink(form);
+    if (link) {
+      link.setAttribute("aria-expanded", "false");
+    }
+    if (returnFocus && hadFocus) {
+      var article = form.dataset.commentId && this.section.querySelector("#comment-" + form.dataset.commentId);
+      // The link of the same action, else (hidden → restore) the comment's first control.
+      var target = link || (article && (article.querySelector("[data-comment-action]") ||
+        article.querySelector(".comment__actions summary, .comment__actions button")));
+      if (target) {
+        target.focus();
+      }
+    }
+  };
+
+  Discussion.prototype.onFormKeydown = function (event) {
+    var form = event.target.closest && event.target.closest("[data-shared-form]");
+    if (!form || event.key !== "Escape" || event.defaultPrevented || this.sharedForms.contains(form)) {
+      return; // an open @mention list takes Escape first
+    }
+    event.preventDefault();
+    this.closeForm(form, true);
+  };
+
+  Discussion.prototype.onCancel = function (event) {
+    var button = event.target.closest && event.target.closest("[data-cancel]");
+    var form = button && button.closest("[data-shared-form]");
+    if (form) {
+      event.preventDefault();
+      this.closeForm(form, true);
+    }
   };
 
   Discussion.prototype.csrfToken = function (form) {
@@ -241,6 +345,10 @@
     }
     if (data.message) {
       this.announce(data.message);
+    }
+    if (form.matches("[data-shared-form]")) {
+      this.closeForm(form, true);
+      form.reset(); // the next reply, flag or reason starts empty
     }
     var textarea = form.querySelector("textarea");
     if (textarea && form.querySelector("input[name=idempotency_key]")) {
