@@ -1467,6 +1467,7 @@ CACHE_WARMERS = ("focal point GT", "coordinator")
 def cached_page_urls(world):
     """The front-end pages whose parts come from the cache (docs/architecture.md, "Caching")."""
     from tests.site.test_practice_support import library_url
+    from workspace.site.models import PillarPage
 
     return [
         "/es/",
@@ -1476,8 +1477,11 @@ def cached_page_urls(world):
         library_url(government=["GT"]),
         government_page("GT").url,
         world.plan[PUBLISHED].url,
+        f"/work-plans/{world.plan[PUBLISHED].pk}/activities/{MATRIX_ACTIVITY}/history/",
+        "/es/workplans/",
         world.meeting[PUBLISHED].url,
         "/es/meetings/",
+        *(pillar.url for pillar in PillarPage.objects.live().filter(locale__language_code="es")),
     ]
 
 
